@@ -1,0 +1,4 @@
+package hubclient
+
+// AuditService covers audit logs and audit actions.
+type AuditService service

@@ -1,0 +1,574 @@
+// Package hubclient is a typed client for the Docker Hub HTTP API: sign-in
+// and token refresh, pagination, rate limits, retries and typed errors, with
+// one service per API area.
+package hubclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// DefaultBaseURL is Docker Hub.
+	DefaultBaseURL = "https://hub.docker.com"
+	// Version is the client version sent in the User-Agent.
+	Version = "0.1.0"
+	// MaxPageSize is the documented maximum page_size.
+	MaxPageSize = 100
+	// DefaultConcurrency bounds ListAll's parallel page fetches.
+	DefaultConcurrency = 8
+	// refreshMargin is how long before its exp a JWT is renewed.
+	refreshMargin = 60 * time.Second
+	maxErrorBody  = 64 << 10
+)
+
+// Client talks to one Docker Hub. It is safe for concurrent use.
+type Client struct {
+	base        *url.URL
+	http        *http.Client
+	userAgent   string
+	readOnly    bool
+	concurrency int
+	retry       RetryPolicy
+	now         func() time.Time
+	sleep       func(ctx context.Context, d time.Duration) error
+
+	authMu sync.Mutex // serialises sign-in
+	mu     sync.Mutex // guards the fields below
+	creds  Credentials
+	token  Secret
+	exp    time.Time
+	rate   Rate
+
+	// Services, one per API area.
+	Auth      *AuthService
+	Users     *UserService
+	Repos     *RepoService
+	Tags      *TagService
+	Orgs      *OrgService
+	Members   *MemberService
+	Teams     *TeamService
+	Invites   *InviteService
+	Tokens    *TokenService
+	OrgTokens *OrgTokenService
+	Audit     *AuditService
+	SCIM      *SCIMService
+	Images    *ImageService
+	Account   *AccountService
+}
+
+type service struct{ c *Client }
+
+// Credentials sign a client in: a username with a password or personal access
+// token, or an organization name with an organization access token.
+type Credentials struct {
+	Identifier string
+	Secret     Secret
+}
+
+// RetryPolicy caps retries of idempotent requests.
+type RetryPolicy struct {
+	Max     int           // retries after the first attempt
+	Base    time.Duration // first backoff
+	Cap     time.Duration // longest backoff
+	MaxWait time.Duration // longest Retry-After a GET will wait for before giving up
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL points the client at another Hub (hubsim, a proxy).
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		if err != nil {
+			return fmt.Errorf("base URL %q: %w", raw, err)
+		}
+		if err := checkScheme(u); err != nil {
+			return err
+		}
+		c.base = u
+		return nil
+	}
+}
+
+// WithHTTPClient uses hc for every request.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error { c.http = hc; return nil }
+}
+
+// WithCredentials sets who signs in.
+func WithCredentials(identifier string, secret Secret) Option {
+	return func(c *Client) error { c.creds = Credentials{identifier, secret}; return nil }
+}
+
+// WithToken starts with an existing bearer JWT (for example after a 2FA sign-in).
+func WithToken(jwt Secret) Option {
+	return func(c *Client) error { c.setToken(jwt); return nil }
+}
+
+// WithUserAgent replaces the User-Agent.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error { c.userAgent = ua; return nil }
+}
+
+// WithReadOnly makes every request other than GET/HEAD and sign-in fail with
+// ErrReadOnly before anything is sent.
+func WithReadOnly() Option {
+	return func(c *Client) error { c.readOnly = true; return nil }
+}
+
+// WithConcurrency bounds ListAll's parallel page fetches.
+func WithConcurrency(n int) Option {
+	return func(c *Client) error {
+		if n < 1 {
+			return &ValidationError{"concurrency", "must be at least 1"}
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the retry policy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error { c.retry = p; return nil }
+}
+
+// WithClock replaces the clock used for token expiry (tests).
+func WithClock(now func() time.Time) Option {
+	return func(c *Client) error { c.now = now; return nil }
+}
+
+// New builds a Client.
+func New(opts ...Option) (*Client, error) {
+	base, _ := url.Parse(DefaultBaseURL)
+	c := &Client{
+		base:        base,
+		http:        &http.Client{Timeout: 60 * time.Second},
+		userAgent:   "hubtui/" + Version,
+		concurrency: DefaultConcurrency,
+		retry:       RetryPolicy{Max: 4, Base: 250 * time.Millisecond, Cap: 8 * time.Second, MaxWait: 90 * time.Second},
+		now:         time.Now,
+		sleep:       sleepCtx,
+	}
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	s := func() *service { return &service{c} }
+	c.Auth = (*AuthService)(s())
+	c.Users = (*UserService)(s())
+	c.Repos = (*RepoService)(s())
+	c.Tags = (*TagService)(s())
+	c.Orgs = (*OrgService)(s())
+	c.Members = (*MemberService)(s())
+	c.Teams = (*TeamService)(s())
+	c.Invites = (*InviteService)(s())
+	c.Tokens = (*TokenService)(s())
+	c.OrgTokens = (*OrgTokenService)(s())
+	c.Audit = (*AuditService)(s())
+	c.SCIM = (*SCIMService)(s())
+	c.Images = (*ImageService)(s())
+	c.Account = (*AccountService)(s())
+	return c, nil
+}
+
+// BaseURL is the Hub this client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// ReadOnly reports whether the client refuses mutations.
+func (c *Client) ReadOnly() bool { return c.readOnly }
+
+// Identifier is the username (or org name for an OAT) the client signs in as.
+func (c *Client) Identifier() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.creds.Identifier
+}
+
+// Rate is the last rate-limit reading seen on any answer.
+func (c *Client) Rate() Rate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rate
+}
+
+func checkScheme(u *url.URL) error {
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return ErrInsecureURL
+	default:
+		return fmt.Errorf("base URL %q: scheme must be https", u.String())
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Rate is one X-RateLimit-* reading.
+type Rate struct {
+	Limit     int
+	Remaining int
+	Reset     time.Time
+	Known     bool
+}
+
+func parseRate(h http.Header) Rate {
+	var r Rate
+	if v := h.Get("X-RateLimit-Limit"); v != "" {
+		r.Limit, _ = strconv.Atoi(v)
+		r.Known = true
+	}
+	if v := h.Get("X-RateLimit-Remaining"); v != "" {
+		r.Remaining, _ = strconv.Atoi(v)
+	}
+	if v := h.Get("X-RateLimit-Reset"); v != "" {
+		if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
+			r.Reset = time.Unix(sec, 0)
+		}
+	}
+	return r
+}
+
+// Response wraps the HTTP answer with what the Hub reports about paging and
+// the rate budget.
+type Response struct {
+	*http.Response
+	Count          int    // total items, when the endpoint reports it
+	Next, Previous string // absolute URLs, "" at the ends
+	Rate           Rate   // X-RateLimit-* of this answer
+}
+
+// request describes one call.
+type request struct {
+	method string
+	path   string // absolute path like /v2/..., already escaped
+	query  url.Values
+	body   any    // JSON-encoded when not nil
+	raw    []byte // sent as is when not nil
+	noAuth bool   // sign-in endpoints
+	accept string
+	ctype  string
+}
+
+// path joins format with escaped segments: path("/v2/orgs/%s/members", org).
+func path(format string, segs ...string) string {
+	args := make([]any, len(segs))
+	for i, s := range segs {
+		args[i] = url.PathEscape(s)
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// do sends r, retrying idempotent requests, refreshing the token once on a
+// 401, and decodes a 2xx JSON body into out.
+func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
+	if c.readOnly && r.method != http.MethodGet && r.method != http.MethodHead && !r.noAuth {
+		return nil, ErrReadOnly
+	}
+	var payload []byte
+	switch {
+	case r.raw != nil:
+		payload = r.raw
+	case r.body != nil:
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+		payload = b
+	}
+	u := *c.base
+	u.Path = strings.TrimRight(c.base.Path, "/") + r.path
+	if r.path != "" {
+		if i := strings.IndexByte(r.path, '?'); i >= 0 {
+			return nil, fmt.Errorf("path %q must not carry a query", r.path)
+		}
+		u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + r.path
+		if p, err := url.PathUnescape(u.RawPath); err == nil {
+			u.Path = p
+		}
+	}
+	if len(r.query) > 0 {
+		u.RawQuery = r.query.Encode()
+	}
+	refreshed := false
+	attempt := 0
+	for {
+		resp, body, err := c.once(ctx, r, u.String(), payload)
+		if err == nil && resp.StatusCode < 300 {
+			if out != nil && len(body) > 0 && r.method != http.MethodHead {
+				if err := json.Unmarshal(body, out); err != nil {
+					return resp, fmt.Errorf("%s %s: decode answer: %w", r.method, u.Path, err)
+				}
+			}
+			return resp, nil
+		}
+		if err != nil && (ctx.Err() != nil || errors.Is(err, ErrNoCredentials) || isTerminal(err)) {
+			return resp, err
+		}
+		var apiErr *APIError
+		if err == nil {
+			apiErr = DecodeErrorBody(resp.StatusCode, body)
+			apiErr.Method, apiErr.URL = r.method, u.Path
+			if apiErr.TxnID == "" {
+				apiErr.TxnID = resp.Header.Get("X-Txn-Id")
+			}
+			if resp.StatusCode == http.StatusUnauthorized && !r.noAuth && !refreshed && c.hasCreds() && idempotent(r.method) {
+				refreshed = true
+				c.invalidate()
+				continue
+			}
+			if resp.StatusCode == http.StatusTooManyRequests {
+				rl := &RateLimitError{APIError: apiErr, RetryAfter: retryAfter(resp.Header, c.now()), Reset: resp.Rate.Reset}
+				if !idempotent(r.method) || attempt >= c.retry.Max || rl.RetryAfter > c.retry.MaxWait {
+					return resp, rl
+				}
+				attempt++
+				if serr := c.sleep(ctx, rl.RetryAfter+jitter(c.retry.Base)); serr != nil {
+					return resp, rl
+				}
+				continue
+			}
+			if resp.StatusCode < 500 || !idempotent(r.method) || attempt >= c.retry.Max {
+				return resp, apiErr
+			}
+		} else if !idempotent(r.method) || attempt >= c.retry.Max {
+			return resp, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
+		}
+		wait := backoff(c.retry, attempt)
+		if resp != nil {
+			if ra := retryAfter(resp.Header, c.now()); ra > 0 {
+				wait = ra
+			}
+		}
+		attempt++
+		if serr := c.sleep(ctx, wait); serr != nil {
+			if apiErr != nil {
+				return resp, apiErr
+			}
+			return resp, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
+		}
+	}
+}
+
+// once sends one attempt and reads the whole body.
+func (c *Client) once(ctx context.Context, r request, u string, payload []byte) (*Response, []byte, error) {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
+	if err != nil {
+		return nil, nil, terminal{fmt.Errorf("build request: %w", err)}
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if r.accept != "" {
+		req.Header.Set("Accept", r.accept)
+	}
+	if payload != nil {
+		ct := r.ctype
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if !r.noAuth {
+		tok, err := c.bearer(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok.Reveal())
+		}
+	}
+	hr, err := c.http.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer hr.Body.Close()
+	resp := &Response{Response: hr, Rate: parseRate(hr.Header)}
+	if resp.Rate.Known {
+		c.mu.Lock()
+		c.rate = resp.Rate
+		c.mu.Unlock()
+	}
+	limit := int64(-1)
+	if hr.StatusCode >= 300 {
+		limit = maxErrorBody
+	}
+	var body []byte
+	if limit > 0 {
+		body, err = io.ReadAll(io.LimitReader(hr.Body, limit))
+	} else {
+		body, err = io.ReadAll(hr.Body)
+	}
+	if err != nil {
+		return resp, nil, fmt.Errorf("read answer: %w", err)
+	}
+	if hr.ContentLength > 0 && int64(len(body)) < hr.ContentLength && hr.StatusCode < 300 {
+		return resp, nil, fmt.Errorf("read answer: %w", io.ErrUnexpectedEOF)
+	}
+	return resp, body, nil
+}
+
+// terminal marks an error that retrying cannot fix.
+type terminal struct{ error }
+
+func (t terminal) Unwrap() error { return t.error }
+
+func isTerminal(err error) bool {
+	var t terminal
+	var tf *TwoFactorRequiredError
+	var ae *APIError
+	return errors.As(err, &t) || errors.As(err, &tf) || errors.As(err, &ae)
+}
+
+func backoff(p RetryPolicy, attempt int) time.Duration {
+	d := p.Base << attempt
+	if d > p.Cap || d <= 0 {
+		d = p.Cap
+	}
+	return d/2 + jitter(d/2)
+}
+
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d)
+}
+
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if sec, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+		return time.Duration(sec) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) hasCreds() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.creds.Secret != ""
+}
+
+func (c *Client) invalidate() {
+	c.mu.Lock()
+	c.token, c.exp = "", time.Time{}
+	c.mu.Unlock()
+}
+
+func (c *Client) setToken(jwt Secret) {
+	exp := jwtExpiry(jwt.Reveal())
+	c.mu.Lock()
+	c.token, c.exp = jwt, exp
+	c.mu.Unlock()
+}
+
+// Token returns the current bearer JWT (signing in when needed).
+func (c *Client) Token(ctx context.Context) (Secret, error) { return c.bearer(ctx) }
+
+// bearer returns a valid JWT, signing in or refreshing when it is missing or
+// about to expire. A client without credentials sends no Authorization.
+func (c *Client) bearer(ctx context.Context) (Secret, error) {
+	c.mu.Lock()
+	tok, exp, creds := c.token, c.exp, c.creds
+	c.mu.Unlock()
+	if tok != "" && (exp.IsZero() || c.now().Add(refreshMargin).Before(exp)) {
+		return tok, nil
+	}
+	if creds.Secret == "" {
+		return tok, nil
+	}
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	c.mu.Lock()
+	tok, exp = c.token, c.exp
+	c.mu.Unlock()
+	if tok != "" && (exp.IsZero() || c.now().Add(refreshMargin).Before(exp)) {
+		return tok, nil
+	}
+	jwt, err := c.Auth.signIn(ctx, creds)
+	if err != nil {
+		return "", terminal{err}
+	}
+	c.setToken(jwt)
+	return jwt, nil
+}
+
+// jwtExpiry reads the exp claim without verifying the signature (the Hub
+// verifies; we only need to know when to renew).
+func jwtExpiry(jwt string) time.Time {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return time.Time{}
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(b, &claims) != nil {
+		return time.Time{}
+	}
+	sec, err := claims.Exp.Int64()
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
+}

@@ -1,0 +1,4 @@
+package hubsim
+
+// routesAccount registers the handlers of this API area.
+func (s *Server) routesAccount() {}

@@ -1,0 +1,4 @@
+package hubsim
+
+// routesAudit registers the handlers of this API area.
+func (s *Server) routesAudit() {}

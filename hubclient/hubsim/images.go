@@ -1,0 +1,4 @@
+package hubsim
+
+// routesImages registers the handlers of this API area.
+func (s *Server) routesImages() {}

@@ -1,0 +1,4 @@
+package hubsim
+
+// routesMembers registers the handlers of this API area.
+func (s *Server) routesMembers() {}

@@ -1,0 +1,4 @@
+package hubsim
+
+// routesOrgs registers the handlers of this API area.
+func (s *Server) routesOrgs() {}

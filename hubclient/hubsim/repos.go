@@ -1,0 +1,4 @@
+package hubsim
+
+// routesRepos registers the handlers of this API area.
+func (s *Server) routesRepos() {}

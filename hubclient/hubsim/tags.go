@@ -1,0 +1,4 @@
+package hubsim
+
+// routesTags registers the handlers of this API area.
+func (s *Server) routesTags() {}

@@ -1,0 +1,4 @@
+package hubsim
+
+// routesTeams registers the handlers of this API area.
+func (s *Server) routesTeams() {}

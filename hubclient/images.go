@@ -1,0 +1,4 @@
+package hubclient
+
+// ImageService covers image management (not offered by every Hub).
+type ImageService service

@@ -1,0 +1,4 @@
+package hubclient
+
+// InviteService covers invites: list, resend, cancel, bulk.
+type InviteService service

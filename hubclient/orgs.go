@@ -1,0 +1,4 @@
+package hubclient
+
+// OrgService covers organization settings.
+type OrgService service

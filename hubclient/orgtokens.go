@@ -1,0 +1,4 @@
+package hubclient
+
+// OrgTokenService covers organization access tokens.
+type OrgTokenService service

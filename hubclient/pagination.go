@@ -1,0 +1,242 @@
+package hubclient
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"sync"
+)
+
+// ListOptions are the common paging parameters.
+type ListOptions struct {
+	Page     int // 1-based; 0 means 1
+	PageSize int // 0 means MaxPageSize
+}
+
+func (o ListOptions) validate() error {
+	if o.Page < 0 {
+		return &ValidationError{"page", "must be 1 or more"}
+	}
+	if o.PageSize < 0 || o.PageSize > MaxPageSize {
+		return &ValidationError{"page_size", fmt.Sprintf("must be between 1 and %d", MaxPageSize)}
+	}
+	return nil
+}
+
+func (o ListOptions) values() url.Values {
+	q := url.Values{}
+	page, size := o.Page, o.PageSize
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = MaxPageSize
+	}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("page_size", strconv.Itoa(size))
+	return q
+}
+
+// page is the Hub's paging envelope.
+type page[T any] struct {
+	Count    int    `json:"count"`
+	Next     string `json:"next"`
+	Previous string `json:"previous"`
+	Results  []T    `json:"results"`
+}
+
+// getPage fetches one page of a count/next/previous/results list.
+func getPage[T any](ctx context.Context, c *Client, p string, q url.Values) ([]T, *Response, error) {
+	var pg page[T]
+	resp, err := c.do(ctx, request{method: "GET", path: p, query: q}, &pg)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.Count, resp.Next, resp.Previous = pg.Count, pg.Next, pg.Previous
+	return pg.Results, resp, nil
+}
+
+// PageFunc fetches one page (1-based) of a list.
+type PageFunc[T any] func(ctx context.Context, opt ListOptions) ([]T, *Response, error)
+
+// ParsePageLink reads page and page_size from a next/previous link. It
+// returns page 0 when the link is empty.
+func ParsePageLink(link string) (page, pageSize int, err error) {
+	if link == "" {
+		return 0, 0, nil
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return 0, 0, fmt.Errorf("page link %q: %w", link, err)
+	}
+	q := u.Query()
+	page = 1
+	if v := q.Get("page"); v != "" {
+		page, err = strconv.Atoi(v)
+		if err != nil || page < 1 {
+			return 0, 0, fmt.Errorf("page link %q: bad page %q", link, v)
+		}
+	}
+	if v := q.Get("page_size"); v != "" {
+		pageSize, err = strconv.Atoi(v)
+		if err != nil || pageSize < 1 {
+			return 0, 0, fmt.Errorf("page link %q: bad page_size %q", link, v)
+		}
+	}
+	return page, pageSize, nil
+}
+
+// Pages iterates over a list page by page, following next links, until the
+// last page or the first error.
+func Pages[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[[]T, error] {
+	return func(yield func([]T, error) bool) {
+		opt := ListOptions{Page: 1, PageSize: MaxPageSize}
+		for {
+			items, resp, err := fetch(ctx, opt)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(items, nil) {
+				return
+			}
+			if resp == nil || resp.Next == "" || len(items) == 0 {
+				return
+			}
+			next, size, err := ParsePageLink(resp.Next)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if next <= opt.Page {
+				return
+			}
+			opt.Page = next
+			if size > 0 {
+				opt.PageSize = size
+			}
+		}
+	}
+}
+
+// PageHandler is told about each page as it arrives (in any order) during
+// ListAll; page is 1-based and items are that page's rows.
+type PageHandler[T any] func(page int, items []T)
+
+// ListAll reads page 1, learns count, then fetches the remaining pages
+// concurrently (at most the client's concurrency, fewer when the rate budget
+// runs low) and returns every item in server order. onPage, when not nil, is
+// called for each page as it lands, so a UI can show rows while the rest stream in.
+func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) ([]T, error) {
+	first, resp, err := fetch(ctx, ListOptions{Page: 1, PageSize: MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	if onPage != nil {
+		onPage(1, first)
+	}
+	if resp == nil || resp.Next == "" || len(first) == 0 {
+		return first, nil
+	}
+	size := len(first)
+	if resp.Count <= size {
+		// No usable count: follow next links one by one.
+		all := append([]T(nil), first...)
+		last := 1
+		for p, next := 2, resp.Next; next != ""; p++ {
+			np, sz, err := ParsePageLink(next)
+			if err != nil {
+				return all, err
+			}
+			if np <= last {
+				break // a link that goes backwards would loop forever
+			}
+			last = np
+			if sz == 0 {
+				sz = MaxPageSize
+			}
+			items, r, err := fetch(ctx, ListOptions{Page: np, PageSize: sz})
+			if err != nil {
+				return all, fmt.Errorf("page %d: %w", np, err)
+			}
+			all = append(all, items...)
+			if onPage != nil {
+				onPage(p, items)
+			}
+			if r == nil || len(items) == 0 {
+				break
+			}
+			next = r.Next
+		}
+		return all, nil
+	}
+	pages := (resp.Count + size - 1) / size
+	results := make([][]T, pages)
+	results[0] = first
+	workers := c.budgetWorkers(pages - 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				items, _, err := fetch(ctx, ListOptions{Page: p, PageSize: MaxPageSize})
+				if err != nil {
+					if IsStatus(err, 404) {
+						continue // the list shrank while we read it
+					}
+					once.Do(func() { firstErr = fmt.Errorf("page %d: %w", p, err); cancel() })
+					return
+				}
+				results[p-1] = items
+				if onPage != nil {
+					onPage(p, items)
+				}
+			}
+		}()
+	}
+feed:
+	for p := 2; p <= pages; p++ {
+		select {
+		case jobs <- p:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	all := make([]T, 0, resp.Count)
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	return all, nil
+}
+
+// budgetWorkers picks how many pages to fetch at once: the configured
+// concurrency, reduced when the last X-RateLimit-Remaining reading is low so
+// a full listing does not spend the whole budget.
+func (c *Client) budgetWorkers(pending int) int {
+	n := c.concurrency
+	if r := c.Rate(); r.Known && r.Limit > 0 {
+		switch {
+		case r.Remaining < pending && r.Remaining < 4*n:
+			n = max(1, r.Remaining/4)
+		case r.Remaining < r.Limit/4:
+			n = max(1, n/2)
+		}
+	}
+	return max(1, min(n, pending))
+}

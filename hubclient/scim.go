@@ -1,0 +1,4 @@
+package hubclient
+
+// SCIMService covers SCIM 2.0 provisioning.
+type SCIMService service

@@ -1,0 +1,4 @@
+package hubclient
+
+// TeamService covers teams (groups) and team members.
+type TeamService service

@@ -1,0 +1,4 @@
+package hubclient
+
+// TokenService covers personal access tokens.
+type TokenService service
