@@ -328,6 +328,10 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	for {
 		resp, body, err := c.once(ctx, r, u.String(), payload)
 		if err == nil && resp.StatusCode < 300 {
+			if raw, ok := out.(*[]byte); ok {
+				*raw = body // a non-JSON answer (CSV export) handed over as is
+				return resp, nil
+			}
 			if out != nil && len(body) > 0 && r.method != http.MethodHead {
 				if err := json.Unmarshal(body, out); err != nil {
 					return resp, fmt.Errorf("%s %s: decode answer: %w", r.method, u.Path, err)

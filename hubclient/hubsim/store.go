@@ -76,6 +76,9 @@ type org struct {
 	Invites  map[string]*invite // by id
 	OATs     map[string]*oat    // by id
 	Audit    []auditEvent       // oldest first
+	// Seats caps members plus pending invites (a bulk invite past it is
+	// refused with 409); 0 means no cap.
+	Seats int
 }
 
 type orgSettings struct {
