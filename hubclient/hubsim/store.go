@@ -178,6 +178,11 @@ type repo struct {
 	Tags            map[string]*tag
 	tagOrder        []string // newest push first; nil when stale
 	Source          string
+	// Image management (images.go): manifests that tags used to point at,
+	// seeded on first use, and the index of all manifests (nil when stale).
+	FormerImages []formerImage
+	imagesSeeded bool
+	images       *imageIndex
 }
 
 // tagNames returns tags newest first (the Hub's default order for tags),
