@@ -42,6 +42,7 @@ type user struct {
 	Joined        time.Time
 	LastLogin     time.Time
 	PATs          map[string]*pat // by uuid
+	Modified      time.Time       // last profile change (SCIM meta.lastModified); zero: Joined
 }
 
 type email struct {
@@ -79,6 +80,10 @@ type org struct {
 	// Seats caps members plus pending invites (a bulk invite past it is
 	// refused with 409); 0 means no cap.
 	Seats int
+	// SCIMDeactivated holds users a SCIM client deactivated (PUT with
+	// enabled false): they left the org but SCIM still lists them as
+	// inactive until reactivated. Nil until first used.
+	SCIMDeactivated map[string]time.Time
 }
 
 type orgSettings struct {
