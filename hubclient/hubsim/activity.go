@@ -13,7 +13,8 @@ import (
 // world the way a busy organization does — CI pushes tags (often with an
 // organization or personal access token), old tags are cleaned up, members
 // change roles and teams — and audits each change, so the audit tail and the
-// tag lists move. The sequence of changes is deterministic given the seed;
+// tag lists move. Images are pulled too (pull times and counts change),
+// which the Hub does not audit. The sequence of changes is deterministic given the seed;
 // only their timing follows the wall clock.
 
 // activityBurst caps how many changes one tick may catch up on.
@@ -115,6 +116,9 @@ func (s *Server) activityStep(st *activityState) {
 	}
 	if !ok {
 		a.push(a.person(true), false)
+	}
+	if a.rng.IntN(2) == 0 {
+		a.pull()
 	}
 }
 
@@ -308,6 +312,29 @@ func (a *activityStepper) push(p principal, fresh bool) bool {
 		fmt.Sprintf("pushed the tag %s with the digest %s to the repository %s", name, digest, full),
 		map[string]string{"tag": name, "digest": digest})
 	return true
+}
+
+// pull records pulls of a tag (its pull time and the repository's pull
+// count). Docker Hub does not audit pulls, so neither does this.
+func (a *activityStepper) pull() {
+	r := a.repo()
+	if r == nil || len(r.Tags) == 0 {
+		return
+	}
+	t := r.Tags["latest"]
+	if t == nil || a.rng.IntN(3) == 0 {
+		names := make([]string, 0, len(r.Tags))
+		for n := range r.Tags {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		t = r.Tags[names[a.rng.IntN(len(names))]]
+	}
+	r.Pulls += 1 + a.rng.Int64N(50)
+	t.Pulled = a.now
+	for i := range t.Images {
+		t.Images[i].Pulled = a.now
+	}
 }
 
 // deleteTag deletes a tag other than latest, stable and edge from a
