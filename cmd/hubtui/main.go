@@ -1,46 +1,339 @@
 // Command hubtui is a terminal console for administering Docker Hub
-// organizations.
+// organizations: repositories and tags, teams and members, invites, access
+// tokens, settings and a live audit log.
+//
+//	hubtui [--demo] [--hub-url URL] [--org ORG] [--context NAME] [--readonly] [--config PATH]
+//	hubtui export repos --org ORG [--format csv|json|jsonl]
+//	hubtui config init [--force]
+//
+// Exit codes: 0 normal quit, 1 runtime error, 2 usage or configuration error.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hubtui/hubtui/config"
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
+	"github.com/hubtui/hubtui/ui"
+)
+
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+	// demoActivity is the demo simulator's background events per second.
+	demoActivity = 0.5
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "--demo" {
-		fmt.Fprintln(stderr, "usage: hubtui --demo")
-		return 2
+// usageError is a problem with the command line or the config file.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// flags are the global options.
+type flags struct {
+	demo     bool
+	hubURL   string
+	org      string
+	context  string
+	readOnly bool
+	config   string
+	version  bool
+	help     bool
+}
+
+func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&f.demo, "demo", false, "run against an embedded simulator with the demo org (no network)")
+	fs.StringVar(&f.hubURL, "hub-url", "", "Docker Hub API URL (env HUBTUI_HUB_URL; default https://hub.docker.com)")
+	fs.StringVar(&f.org, "org", "", "organization to open")
+	fs.StringVar(&f.context, "context", "", "context from the config file")
+	fs.BoolVar(&f.readOnly, "readonly", false, "refuse every change; mutating keys are hidden")
+	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/hubtui/config.yaml)")
+	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	fs.BoolVar(&f.help, "help", false, "show this help")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: hubtui [flags]\n       hubtui export repos --org ORG [--format csv|json|jsonl]\n       hubtui config init [--force]\n\nflags:\n")
+		fs.PrintDefaults()
 	}
-	sim, err := hubsim.New(hubsim.Options{Dataset: "demo"})
+	return fs
+}
+
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return report(stderr, runExport(args[1:], stdout, stderr, getenv))
+		case "config":
+			return report(stderr, runConfig(args[1:], stdout, stderr))
+		}
+	}
+	var f flags
+	fs := newFlagSet("hubtui", &f, stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if f.help {
+		fs.Usage()
+		return exitOK
+	}
+	if f.version {
+		fmt.Fprintln(stdout, "hubtui", hubclient.Version)
+		return exitOK
+	}
+	if fs.NArg() > 0 {
+		return report(stderr, usageError{fmt.Sprintf("unexpected argument %q (see hubtui --help)", fs.Arg(0))})
+	}
+	return report(stderr, runTUI(f, getenv))
+}
+
+// report prints err and returns its exit code.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "hubtui:", err)
+	var ue usageError
+	var ce *config.Error
+	if errors.As(err, &ue) || errors.As(err, &ce) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// loadConfig reads --config or the default file.
+func loadConfig(path string) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path)
+	}
+	return config.LoadDefault()
+}
+
+// target is where and as whom to connect.
+type target struct {
+	name     string
+	hubURL   string
+	org      string
+	readOnly bool
+	ctx      config.Context
+}
+
+// resolveTarget merges flags, env and the config context.
+func resolveTarget(cfg *config.Config, f flags, getenv func(string) string) (target, error) {
+	name := f.context
+	if name == "" {
+		name = cfg.CurrentContext
+	}
+	t := target{name: name}
+	if name != "" {
+		c, err := cfg.Context(name)
+		if err != nil {
+			return t, usageError{fmt.Sprintf("--context: %v", err)}
+		}
+		t.ctx = c
+		t.hubURL, t.org, t.readOnly = c.HubURL, c.Org, c.ReadOnly
+	} else {
+		t.ctx = config.DefaultContext()
+	}
+	if v := getenv("HUBTUI_HUB_URL"); v != "" {
+		t.hubURL = v
+	}
+	if f.hubURL != "" {
+		t.hubURL = f.hubURL
+	}
+	if t.hubURL == "" {
+		t.hubURL = hubclient.DefaultBaseURL
+	}
+	if f.org != "" {
+		t.org = f.org
+	}
+	t.readOnly = t.readOnly || f.readOnly
+	if _, err := hubclient.New(hubclient.WithBaseURL(t.hubURL)); err != nil {
+		return t, usageError{fmt.Sprintf("--hub-url %s: %v", t.hubURL, err)}
+	}
+	return t, nil
+}
+
+// newClient builds a client for t with creds.
+func newClient(t target, user string, secret hubclient.Secret) (*hubclient.Client, error) {
+	opts := []hubclient.Option{hubclient.WithBaseURL(t.hubURL)}
+	if user != "" {
+		opts = append(opts, hubclient.WithCredentials(user, secret))
+	}
+	if t.readOnly {
+		opts = append(opts, hubclient.WithReadOnly())
+	}
+	return hubclient.New(opts...)
+}
+
+// connect resolves credentials for t through the chain (env, Docker's own
+// store) and returns a session; a session without a client means "ask".
+func connect(ctx context.Context, t target, getenv func(string) string) (ui.Session, error) {
+	sess := ui.Session{Context: t.name, HubURL: t.hubURL, Org: t.org, ReadOnly: t.readOnly}
+	ro := t.ctx.ResolveOptions()
+	ro.HubURL, ro.Getenv = t.hubURL, getenv
+	cred, ok, err := config.Resolve(ctx, ro)
+	if !ok {
+		return sess, err
+	}
+	c, err := newClient(t, cred.Username, hubclient.Secret(cred.Secret))
 	if err != nil {
-		fmt.Fprintln(stderr, "hubtui:", err)
-		return 1
+		return sess, err
+	}
+	sess.Client, sess.User = c, cred.Username
+	if sess.Org == "" {
+		sess.Org = cred.Username
+	}
+	return sess, nil
+}
+
+// startDemo runs the embedded simulator and returns a signed-in session.
+func startDemo(activity float64) (ui.Session, func(), error) {
+	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", Activity: activity})
+	if err != nil {
+		return ui.Session{}, nil, fmt.Errorf("demo simulator: %w", err)
 	}
 	url, stop, err := sim.Start("127.0.0.1:0")
 	if err != nil {
-		fmt.Fprintln(stderr, "hubtui:", err)
-		return 1
+		return ui.Session{}, nil, fmt.Errorf("demo simulator: %w", err)
 	}
-	defer stop()
 	c, err := hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(hubsim.DemoUser, hubsim.DemoPassword))
 	if err != nil {
-		fmt.Fprintln(stderr, "hubtui:", err)
-		return 1
+		stop()
+		return ui.Session{}, nil, err
 	}
-	if err := c.Auth.SignIn(context.Background()); err != nil {
-		fmt.Fprintln(stderr, "hubtui:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "signed in to %s as %s\n", url, c.Identifier())
-	return 0
+	return ui.Session{Client: c, Context: "demo", HubURL: url, User: hubsim.DemoUser, Org: hubsim.DemoOrg}, stop, nil
 }
+
+func runTUI(f flags, getenv func(string) string) error {
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return err
+	}
+	keys, err := ui.DefaultKeymap().WithOverrides(cfg.Keys)
+	if err != nil {
+		file := cfg.File
+		if file == "" {
+			file = "config"
+		}
+		return usageError{fmt.Sprintf("%s: %v", file, err)}
+	}
+	opts := ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != ""}
+	for _, c := range cfg.Contexts {
+		opts.Contexts = append(opts.Contexts, c.Name)
+	}
+	if f.demo {
+		sess, stop, err := startDemo(demoActivity)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		if f.org != "" {
+			sess.Org = f.org
+		}
+		if f.readOnly {
+			c, err := hubclient.New(hubclient.WithBaseURL(sess.HubURL), hubclient.WithCredentials(hubsim.DemoUser, hubsim.DemoPassword), hubclient.WithReadOnly())
+			if err != nil {
+				return err
+			}
+			sess.Client, sess.ReadOnly = c, true
+		}
+		opts.Session = sess
+		opts.Dial = func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+			return newClient(target{hubURL: sess.HubURL, readOnly: f.readOnly}, user, secret)
+		}
+	} else {
+		t, err := resolveTarget(cfg, f, getenv)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		sess, err := connect(ctx, t, getenv)
+		cancel()
+		if err != nil && sess.Client == nil {
+			fmt.Fprintln(os.Stderr, "hubtui: credential lookup:", err)
+		}
+		opts.Session = sess
+		opts.Dial = func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+			return newClient(t, user, secret)
+		}
+		opts.Switch = func(ctx context.Context, name string) (ui.Session, error) {
+			tf := f
+			tf.context, tf.org = name, ""
+			nt, err := resolveTarget(cfg, tf, getenv)
+			if err != nil {
+				return ui.Session{}, err
+			}
+			sess, err := connect(ctx, nt, getenv)
+			if err != nil {
+				return sess, err
+			}
+			if sess.Client == nil {
+				return sess, fmt.Errorf("no credentials found for context %s (set HUBTUI_USERNAME/HUBTUI_TOKEN or docker login)", name)
+			}
+			return sess, sess.Client.Auth.SignIn(ctx)
+		}
+	}
+	p := tea.NewProgram(ui.New(opts))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// runConfig handles `hubtui config init [--force] [--config PATH]`.
+func runConfig(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "init" {
+		return usageError{"usage: hubtui config init [--force] [--config PATH]"}
+	}
+	fs := flag.NewFlagSet("config init", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	force := fs.Bool("force", false, "overwrite an existing file")
+	path := fs.String("config", "", "where to write (default $XDG_CONFIG_HOME/hubtui/config.yaml)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError{err.Error()}
+	}
+	p := *path
+	if p == "" {
+		var err error
+		if p, err = config.DefaultPath(); err != nil {
+			return err
+		}
+	}
+	if err := config.WriteTemplate(p, *force); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wrote", p)
+	return nil
+}
+
+// isTerminal reports whether w is a character device.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// trimLower is for flag values.
+func trimLower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

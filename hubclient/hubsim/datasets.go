@@ -138,7 +138,13 @@ func (g *gen) org(sz sizes) {
 		o.Members[DemoUser] = &member{Username: DemoUser, Role: RoleOwner, Joined: o.Created}
 		return
 	}
-	for _, u := range g.st.users {
+	names := make([]string, 0, len(g.st.users))
+	for n := range g.st.users {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	for _, n := range names {
+		u := g.st.users[n]
 		if u.Username == OutsiderUser {
 			continue
 		}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux drives a real terminal: the built binary runs in a detached tmux
+// session on its own socket, keys go in with send-keys and the screen comes
+// back with capture-pane.
+type tmux struct {
+	t      *testing.T
+	socket string
+	target string
+}
+
+func newTmux(t *testing.T, w, h int, command string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: skipping the end-to-end test (.ci/run installs it)")
+	}
+	tm := &tmux{t: t, socket: fmt.Sprintf("hubtui-e2e-%d", os.Getpid()), target: "e2e"}
+	tm.run("new-session", "-d", "-s", tm.target, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "env", "TERM=xterm-256color", "sh", "-c", command)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func (tm *tmux) run(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (tm *tmux) send(keys ...string) {
+	tm.run(append([]string{"send-keys", "-t", tm.target}, keys...)...)
+}
+
+func (tm *tmux) screen() string {
+	out, err := exec.Command("tmux", "-L", tm.socket, "capture-pane", "-p", "-t", tm.target).CombinedOutput()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until ok holds, failing with the last screen.
+func (tm *tmux) waitFor(what string, ok func(string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var s string
+	for time.Now().Before(deadline) {
+		s = tm.screen()
+		if ok(s) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+	return s
+}
+
+func contains(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "hubtui")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestEndToEndDemoInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin := buildBinary(t)
+	exitFile := filepath.Join(t.TempDir(), "exit")
+	cfg := filepath.Join(t.TempDir(), "none.yaml")
+	tm := newTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --demo; echo $? > %s; sleep 30", filepath.Dir(cfg), bin, exitFile))
+
+	s := tm.waitFor("the repositories of acme", contains("org: acme", "admin-console", " repositories"))
+	if !strings.Contains(s, "1 Repos") || !strings.Contains(s, "8 Settings") {
+		t.Fatalf("tabs missing:\n%s", s)
+	}
+
+	// The filter narrows the list.
+	tm.send("/")
+	tm.send("-l", "payments")
+	tm.send("Enter")
+	s = tm.waitFor("the filter to narrow", contains(`filter "payments"`, "payments-api"))
+	if strings.Contains(s, "notifications") {
+		t.Fatalf("filter did not narrow the list:\n%s", s)
+	}
+	tm.send("Escape")
+	tm.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, `filter "payments"`) })
+
+	// The palette jumps to a repository's tags.
+	tm.send(":")
+	tm.send("-l", "tags acme/web")
+	tm.send("Enter")
+	tm.waitFor("the tags of acme/web", contains("acme/web", "TAG", "latest", "linux/amd64"))
+
+	// Help opens and closes.
+	tm.send("?")
+	tm.waitFor("help", contains("fuzzy filter", "command palette", ":tags NS/REPO"))
+	tm.send("Escape")
+	tm.waitFor("help to close", func(s string) bool { return !strings.Contains(s, "command palette") || strings.Contains(s, "TAG") })
+
+	// q quits with status 0.
+	tm.send("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
+			if got := strings.TrimSpace(string(b)); got != "0" {
+				t.Fatalf("exit status %s, want 0", got)
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("hubtui did not exit after q; screen:\n%s", tm.screen())
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/hubtui/hubtui/hubclient"
+)
+
+// runExport handles `hubtui export repos --org ORG [--format csv|json|jsonl]`.
+func runExport(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] != "repos" {
+		return usageError{"usage: hubtui export repos --org ORG [--format csv|json|jsonl] (more exports come with their panes)"}
+	}
+	var f flags
+	fs := newFlagSet("export repos", &f, stderr)
+	format := fs.String("format", "csv", "csv, json or jsonl")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError{err.Error()}
+	}
+	switch *format {
+	case "csv", "json", "jsonl":
+	default:
+		return usageError{fmt.Sprintf("--format %q: want csv, json or jsonl", *format)}
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	var c *hubclient.Client
+	org := f.org
+	if f.demo {
+		sess, stop, err := startDemo(0)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		c = sess.Client
+		if org == "" {
+			org = sess.Org
+		}
+	} else {
+		cfg, err := loadConfig(f.config)
+		if err != nil {
+			return err
+		}
+		t, err := resolveTarget(cfg, f, getenv)
+		if err != nil {
+			return err
+		}
+		sess, err := connect(ctx, t, getenv)
+		if err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+		if sess.Client == nil {
+			return usageError{"no credentials: set HUBTUI_USERNAME and HUBTUI_TOKEN, or docker login"}
+		}
+		c = sess.Client
+		if org == "" {
+			org = t.org
+		}
+	}
+	if org == "" {
+		return usageError{"--org is required"}
+	}
+	var pages, rows atomic.Int64
+	progress := isTerminal(stderr)
+	start := time.Now()
+	fetch := func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Repository, *hubclient.Response, error) {
+		return c.Repos.List(ctx, org, &hubclient.RepoListOptions{ListOptions: o})
+	}
+	repos, err := hubclient.ListAll(ctx, c, fetch, func(_ int, items []hubclient.Repository) {
+		pages.Add(1)
+		n := rows.Add(int64(len(items)))
+		if progress {
+			fmt.Fprintf(stderr, "\rexport: %d repositories, %d pages…", n, pages.Load())
+		}
+	})
+	if progress {
+		fmt.Fprintf(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return fmt.Errorf("export repositories of %s: %w", org, err)
+	}
+	if err := writeRepos(stdout, *format, repos); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if progress {
+		fmt.Fprintf(stderr, "export: %d repositories of %s in %s\n", len(repos), org, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// writeRepos writes repos in format.
+func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if repos == nil {
+			repos = []hubclient.Repository{}
+		}
+		return enc.Encode(repos)
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		for _, r := range repos {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"namespace", "name", "visibility", "pulls", "stars", "last_updated", "date_registered", "description"})
+	for _, r := range repos {
+		vis := "public"
+		if r.IsPrivate {
+			vis = "private"
+		}
+		_ = cw.Write([]string{r.Namespace, r.Name, vis, strconv.FormatInt(int64(r.PullCount), 10), strconv.FormatInt(int64(r.StarCount), 10),
+			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(r.Description)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses spreadsheet formula injection in a server string.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
+
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hubtui/hubtui/hubclient"
+)
+
+func noEnv(string) string { return "" }
+
+func runArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb, noEnv)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("theme: dark\npage_sise: 10\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badKeys := filepath.Join(dir, "keys.yaml")
+	if err := os.WriteFile(badKeys, []byte("keys:\n  fly: [f]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--version"}, 0, "hubtui " + hubclient.Version},
+		{[]string{"--no-such-flag"}, 2, "flag provided but not defined: -no-such-flag"},
+		{[]string{"extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"--config", bad}, 2, bad + ":2:"},
+		{[]string{"--config", badKeys}, 2, `unknown action "fly"`},
+		{[]string{"--hub-url", "http://hub.example.com"}, 2, "--hub-url"},
+		{[]string{"export"}, 2, "usage: hubtui export repos"},
+		{[]string{"export", "repos", "--demo", "--format", "xml"}, 2, `--format "xml"`},
+		{[]string{"config"}, 2, "usage: hubtui config init"},
+	}
+	for _, c := range cases {
+		code, out, errs := runArgs(t, c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.want) {
+			t.Errorf("hubtui %v: exit %d, output %q%q; want exit %d containing %q", c.args, code, out, errs, c.code, c.want)
+		}
+	}
+}
+
+func TestConfigInitWritesPrivateFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hubtui", "config.yaml")
+	if code, _, errs := runArgs(t, "config", "init", "--config", path); code != 0 {
+		t.Fatalf("config init: %d %s", code, errs)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("stat %v mode %v", err, st.Mode())
+	}
+	if code, _, _ := runArgs(t, "config", "init", "--config", path); code == 0 {
+		t.Fatal("config init overwrote an existing file without --force")
+	}
+}
+
+func TestExportReposFormats(t *testing.T) {
+	code, out, errs := runArgs(t, "export", "repos", "--demo")
+	if code != 0 {
+		t.Fatalf("export csv: %d %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 61 || rows[0][1] != "name" {
+		t.Fatalf("csv has %d rows, header %v", len(rows), rows[0])
+	}
+	if errs != "" {
+		t.Fatalf("progress written to a non-terminal stderr: %q", errs)
+	}
+	code, out, _ = runArgs(t, "export", "repos", "--demo", "--format", "json")
+	var repos []hubclient.Repository
+	if code != 0 || json.Unmarshal([]byte(out), &repos) != nil || len(repos) != 60 {
+		t.Fatalf("json: exit %d, %d repos", code, len(repos))
+	}
+	code, out, _ = runArgs(t, "export", "repos", "--demo", "--format", "jsonl")
+	if lines := strings.Count(out, "\n"); code != 0 || lines != 60 {
+		t.Fatalf("jsonl: exit %d, %d lines", code, lines)
+	}
+	code, _, errs = runArgs(t, "export", "repos", "--demo", "--org", "nosuchorg")
+	if code != 1 || !strings.Contains(errs, "nosuchorg") {
+		t.Fatalf("export of a missing org: exit %d, %q", code, errs)
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{"=cmd()": "'=cmd()", "+1": "'+1", "plain": "plain", "": ""} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q", in, got)
+		}
+	}
+}

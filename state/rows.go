@@ -1,0 +1,92 @@
+package state
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/sahilm/fuzzy"
+)
+
+// Spec is what the user asked to see: a fuzzy query and a sort.
+type Spec struct {
+	Query   string
+	SortCol int // -1 keeps server order
+	Desc    bool
+}
+
+// Rows is the derived, visible order of a collection: indices into its
+// items, plus the matched rune positions of the filter in each row's name.
+type Rows struct {
+	Gen        uint64 // the derivation's generation (spec changes bump it)
+	Spec       Spec
+	Indices    []int
+	Highlights map[int][]int // item index → rune indices matched in its name
+	Of         int           // how many items the derivation saw
+}
+
+// Schema tells Derive how to read rows of T: the name the filter matches,
+// and how to compare two rows by a column.
+type Schema[T any] struct {
+	Name    func(T) string
+	Compare func(a, b T, col int) int
+}
+
+// Derive filters items by spec.Query (fuzzy, best match first unless a sort
+// is set) and sorts them by spec.SortCol. It is pure and may run in a
+// goroutine over a snapshot.
+func Derive[T any](items []T, spec Spec, sch Schema[T]) Rows {
+	r := Rows{Spec: spec, Of: len(items)}
+	if spec.Query == "" {
+		r.Indices = make([]int, len(items))
+		for i := range items {
+			r.Indices[i] = i
+		}
+	} else {
+		matches := fuzzy.FindFrom(spec.Query, source[T]{items, sch.Name})
+		r.Indices = make([]int, len(matches))
+		r.Highlights = make(map[int][]int, len(matches))
+		for i, m := range matches {
+			r.Indices[i] = m.Index
+			r.Highlights[m.Index] = runeIndices(m.Str, m.MatchedIndexes)
+		}
+	}
+	if spec.SortCol >= 0 && sch.Compare != nil {
+		slices.SortStableFunc(r.Indices, func(a, b int) int {
+			c := sch.Compare(items[a], items[b], spec.SortCol)
+			if spec.Desc {
+				c = -c
+			}
+			if c == 0 {
+				return cmp.Compare(a, b)
+			}
+			return c
+		})
+	}
+	return r
+}
+
+// source adapts items to fuzzy.Source.
+type source[T any] struct {
+	items []T
+	name  func(T) string
+}
+
+func (s source[T]) String(i int) string { return s.name(s.items[i]) }
+func (s source[T]) Len() int            { return len(s.items) }
+
+// runeIndices converts fuzzy's byte offsets into rune indices.
+func runeIndices(s string, bytes []int) []int {
+	if len(bytes) == 0 {
+		return nil
+	}
+	out := make([]int, 0, len(bytes))
+	ri, bi := 0, 0
+	for off := range s {
+		if bi < len(bytes) && bytes[bi] == off {
+			out = append(out, ri)
+			bi++
+		}
+		ri++
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+// Package state is hubtui's domain store: one collection per key with its
+// own load status and generation, and the derivation of visible rows
+// (filter, sort). It renders nothing and performs no I/O.
+package state
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind names a kind of collection, one per pane.
+type Kind int
+
+// The kinds of collection.
+const (
+	Repos Kind = iota
+	Tags
+	Teams
+	Members
+	Invites
+	Tokens
+	Audit
+	Settings
+)
+
+// String is the kind's name as the command palette spells it.
+func (k Kind) String() string {
+	switch k {
+	case Repos:
+		return "repos"
+	case Tags:
+		return "tags"
+	case Teams:
+		return "teams"
+	case Members:
+		return "members"
+	case Invites:
+		return "invites"
+	case Tokens:
+		return "tokens"
+	case Audit:
+		return "audit"
+	case Settings:
+		return "settings"
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Key names one collection: {Tags, "acme/web"}.
+type Key struct {
+	Kind  Kind
+	Scope string
+}
+
+// String is "tags acme/web".
+func (k Key) String() string { return k.Kind.String() + " " + k.Scope }
+
+// Status is a collection's load status.
+type Status int
+
+// Load statuses.
+const (
+	Idle Status = iota
+	Loading
+	Loaded
+	Failed
+)
+
+// Collection holds the rows of one key in server order while they stream in.
+// Every load has a generation; pages and results of an older generation are
+// dropped. Items is only ever appended to, so a slice of it taken earlier
+// stays valid for readers in other goroutines.
+type Collection[T any] struct {
+	Key      Key
+	Gen      uint64
+	Status   Status
+	Err      error
+	Items    []T
+	Total    int // the count the server reported; 0 when unknown
+	LoadedAt time.Time
+
+	next    int         // the next page to append
+	pending map[int][]T // pages that arrived ahead of next
+}
+
+// NewCollection is an idle collection for key.
+func NewCollection[T any](key Key) *Collection[T] {
+	return &Collection[T]{Key: key}
+}
+
+// Begin starts a new load: moves the generation past both its own and
+// after (a caller's global counter, so generations never repeat across
+// sessions), keeps the old rows visible until the first page of the new load
+// arrives, and returns the generation the load's results must carry.
+func (c *Collection[T]) Begin(after uint64) uint64 {
+	c.Gen = max(c.Gen, after) + 1
+	c.Status = Loading
+	c.Err = nil
+	c.next = 1
+	c.pending = nil
+	return c.Gen
+}
+
+// AddPage records page (1-based) of load gen, appending it and any pages
+// that were waiting for it. It reports false for a stale generation.
+func (c *Collection[T]) AddPage(gen uint64, page int, items []T, total int) bool {
+	if gen != c.Gen || c.Status != Loading {
+		return false
+	}
+	if page == 1 {
+		c.Items = nil
+	}
+	if total > 0 {
+		c.Total = total
+	}
+	if page != c.next {
+		if c.pending == nil {
+			c.pending = map[int][]T{}
+		}
+		c.pending[page] = items
+		return true
+	}
+	c.Items = append(c.Items, items...)
+	c.next++
+	for {
+		more, ok := c.pending[c.next]
+		if !ok {
+			break
+		}
+		delete(c.pending, c.next)
+		c.Items = append(c.Items, more...)
+		c.next++
+	}
+	return true
+}
+
+// Finish ends load gen with err (nil on success). It reports false for a
+// stale generation. A failed load keeps the rows it had.
+func (c *Collection[T]) Finish(gen uint64, err error, now time.Time) bool {
+	if gen != c.Gen || c.Status != Loading {
+		return false
+	}
+	c.Err = err
+	if err != nil {
+		c.Status = Failed
+		return true
+	}
+	for len(c.pending) > 0 { // pages that never got their predecessor
+		more, ok := c.pending[c.next]
+		delete(c.pending, c.next)
+		if ok {
+			c.Items = append(c.Items, more...)
+		}
+		c.next++
+	}
+	c.Status = Loaded
+	c.LoadedAt = now
+	if c.Total < len(c.Items) {
+		c.Total = len(c.Items)
+	}
+	return true
+}
+
+// Cancel abandons the current load: later results of it are dropped, and
+// the collection goes back to Idle (keeping the rows it had) so the next
+// visit loads it again in full.
+func (c *Collection[T]) Cancel() {
+	if c.Status == Loading {
+		c.Gen++
+		c.Status = Idle
+	}
+}
+
+// Snapshot is the loaded rows as a slice safe to hand to another goroutine.
+func (c *Collection[T]) Snapshot() []T { return c.Items[:len(c.Items):len(c.Items)] }
+
+// Progress is "1,200/10,000" style loading progress.
+func (c *Collection[T]) Progress() (loaded, total int) { return len(c.Items), c.Total }

@@ -1,0 +1,664 @@
+// Package ui is hubtui's Bubble Tea front end: the one top-level model (App)
+// that owns the frame, the panes and the overlays, and routes every message.
+// Update and View never block and never do I/O: Hub calls run in tea.Cmds and
+// come back as messages carrying a generation; stale ones are dropped.
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+const (
+	minWidth  = 60
+	minHeight = 15
+	// rateTick refreshes the header's rate budget and countdowns.
+	rateTick = time.Second
+)
+
+// Session is a signed-in connection to one Hub.
+type Session struct {
+	Client   *hubclient.Client
+	Context  string
+	HubURL   string
+	User     string
+	Org      string
+	ReadOnly bool
+}
+
+// Options configure the App.
+type Options struct {
+	Session  Session // Client nil: the sign-in screen opens first
+	Keymap   Keymap
+	Theme    string // auto | dark | light | mono
+	InTmux   bool   // wrap OSC 52 for tmux
+	Contexts []string
+	// Switch signs in to a named context; it runs inside a tea.Cmd.
+	Switch func(ctx context.Context, name string) (Session, error)
+	// Dial builds a client for credentials typed on the sign-in screen; it
+	// runs inside a tea.Cmd. The App then signs it in (and asks for a 2FA code).
+	Dial func(username string, secret hubclient.Secret) (*hubclient.Client, error)
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+type mode int
+
+const (
+	modeNormal mode = iota
+	modeFilter
+	modePalette
+	modeHelp
+	modeSignIn
+)
+
+// App is the top-level model.
+type App struct {
+	opts   Options
+	sess   Session
+	keys   Keymap
+	theme  Theme
+	dark   bool
+	w, h   int
+	mode   mode
+	panes  []pane
+	active int
+
+	filter  textinput.Model
+	palette palette
+	signin  *signin
+	spin    spinner.Model
+
+	status    string
+	errText   string
+	errAt     time.Time
+	loading   int
+	sessionID uint64 // bumps on every context/org switch; older results are dropped
+	gen       uint64 // the newest load generation handed out, across every pane
+	orgs      []string
+	quitting  bool
+}
+
+// New builds the App.
+func New(opts Options) *App {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Keymap.byKey == nil {
+		opts.Keymap = DefaultKeymap()
+	}
+	a := &App{opts: opts, keys: opts.Keymap, dark: true}
+	a.theme = NewTheme(opts.Theme, a.dark)
+	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	a.filter = textinput.New()
+	a.filter.Prompt = "/"
+	a.filter.Placeholder = "fuzzy filter"
+	a.palette = newPalette()
+	a.panes = newPanes()
+	if opts.Session.Client == nil {
+		a.signin = newSignin(opts.Session)
+		a.mode = modeSignIn
+	} else {
+		a.sess = opts.Session
+	}
+	return a
+}
+
+// start is the first load of a session.
+func (a *App) start() tea.Cmd { return tea.Batch(a.enterPane(), a.loadOrgs()) }
+
+// Session is the current session (tests).
+func (a *App) Session() Session { return a.sess }
+
+// Init starts the first load, the spinner and the header clock, and asks
+// the terminal for its background colour (the first frame does not wait).
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.spin.Tick, tick()}
+	if a.mode == modeSignIn {
+		cmds = append(cmds, a.signin.focus())
+	} else {
+		cmds = append(cmds, a.start())
+	}
+	return tea.Batch(cmds...)
+}
+
+type tickMsg time.Time
+
+func tick() tea.Cmd {
+	return tea.Tick(rateTick, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// readOnly reports whether mutations are off.
+func (a *App) readOnly() bool {
+	return a.sess.ReadOnly || (a.sess.Client != nil && a.sess.Client.ReadOnly())
+}
+
+// Update routes msg.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+		return a, nil
+	case tea.BackgroundColorMsg:
+		a.dark = msg.IsDark()
+		a.theme = NewTheme(a.opts.Theme, a.dark)
+		return a, nil
+	case tickMsg:
+		return a, tick()
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		a.spin, cmd = a.spin.Update(msg)
+		return a, cmd
+	case errMsg:
+		if msg.session == a.sessionID {
+			a.setErr(msg.err)
+		}
+		return a, nil
+	case statusMsg:
+		a.status = string(msg)
+		return a, nil
+	case signedInMsg:
+		return a, a.onSignedIn(msg)
+	case orgsMsg:
+		return a, a.onOrgs(msg)
+	case streamMsg:
+		_, cmd := a.Update(msg.msg)
+		return a, tea.Batch(cmd, msg.next)
+	case tea.PasteMsg:
+		return a, a.routeText(msg)
+	case tea.KeyPressMsg:
+		return a, a.onKey(msg)
+	}
+	if a.signin != nil {
+		if cmd, ok := a.signin.handle(a, msg); ok {
+			return a, cmd
+		}
+	}
+	// Results and anything else go to every pane; each takes only its own.
+	var cmds []tea.Cmd
+	for _, p := range a.panes {
+		if cmd := p.handleMsg(a, msg); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	if a.mode == modeFilter || a.mode == modePalette {
+		var c1, c2 tea.Cmd
+		a.filter, c1 = a.filter.Update(msg)
+		a.palette.input, c2 = a.palette.input.Update(msg)
+		cmds = append(cmds, c1, c2)
+	}
+	return a, tea.Batch(cmds...)
+}
+
+func (a *App) routeText(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch a.mode {
+	case modeFilter:
+		a.filter, cmd = a.filter.Update(msg)
+		return tea.Batch(cmd, a.cur().setQuery(a, a.filter.Value()))
+	case modePalette:
+		a.palette.input, cmd = a.palette.input.Update(msg)
+		a.palette.refresh(a)
+		return cmd
+	case modeSignIn:
+		return a.signin.update(a, msg)
+	}
+	return nil
+}
+
+// onKey handles a key press for the current mode.
+func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	if k == "ctrl+c" {
+		return a.quit()
+	}
+	switch a.mode {
+	case modeSignIn:
+		return a.signin.update(a, msg)
+	case modeHelp:
+		if act, _ := a.keys.Lookup(k); act == ActQuit && k != "ctrl+c" {
+			return a.quit()
+		}
+		a.mode = modeNormal
+		return nil
+	case modeFilter:
+		switch k {
+		case "esc":
+			a.mode = modeNormal
+			a.filter.SetValue("")
+			a.filter.Blur()
+			return a.cur().setQuery(a, "")
+		case "enter", "down", "up":
+			a.mode = modeNormal
+			a.filter.Blur()
+			return nil
+		}
+		return a.routeText(msg)
+	case modePalette:
+		switch k {
+		case "esc":
+			a.mode = modeNormal
+			a.palette.input.Blur()
+			return nil
+		case "enter":
+			line := a.palette.input.Value()
+			a.mode = modeNormal
+			a.palette.input.Blur()
+			a.palette.remember(line)
+			return a.runCommand(line)
+		case "tab":
+			a.palette.completeLine(a)
+			return nil
+		case "up":
+			a.palette.history(-1)
+			return nil
+		case "down":
+			a.palette.history(+1)
+			return nil
+		}
+		return a.routeText(msg)
+	}
+	act, ok := a.keys.Lookup(k)
+	if !ok {
+		return nil
+	}
+	if a.readOnly() && a.keys.Binding(act).Mutates {
+		return nil
+	}
+	// The pane gets the first say (its own keys, detail views).
+	if cmd, handled := a.cur().action(a, act); handled {
+		return cmd
+	}
+	switch act {
+	case ActQuit:
+		return a.quit()
+	case ActHelp:
+		a.mode = modeHelp
+	case ActFilter:
+		if a.cur().filterable() {
+			a.mode = modeFilter
+			a.filter.SetValue(a.cur().query())
+			a.filter.CursorEnd()
+			return a.filter.Focus()
+		}
+	case ActCommand:
+		a.mode = modePalette
+		a.palette.open(a)
+		return a.palette.input.Focus()
+	case ActNextPane:
+		return a.switchPane((a.active + 1) % len(a.panes))
+	case ActPrevPane:
+		return a.switchPane((a.active + len(a.panes) - 1) % len(a.panes))
+	case ActPane1, ActPane2, ActPane3, ActPane4, ActPane5, ActPane6, ActPane7, ActPane8:
+		return a.switchPane(int(act[len(act)-1] - '1'))
+	case ActCopy:
+		if name := a.cur().selectedName(); name != "" {
+			a.status = "copied " + sanitize.String(name)
+			return a.copy(name)
+		}
+	}
+	return nil
+}
+
+func (a *App) quit() tea.Cmd {
+	a.quitting = true
+	for _, p := range a.panes {
+		p.leave(a)
+	}
+	return tea.Quit
+}
+
+func (a *App) cur() pane { return a.panes[a.active] }
+
+// switchPane leaves the current pane (cancelling its requests) and enters i.
+func (a *App) switchPane(i int) tea.Cmd {
+	if i < 0 || i >= len(a.panes) {
+		return nil
+	}
+	if i != a.active {
+		a.cur().leave(a)
+		a.active = i
+	}
+	if a.mode == modeFilter {
+		a.mode = modeNormal
+	}
+	return a.enterPane()
+}
+
+func (a *App) enterPane() tea.Cmd {
+	if a.sess.Client == nil {
+		return nil
+	}
+	return a.cur().enter(a)
+}
+
+// paneIndex finds the pane of kind k.
+func (a *App) paneIndex(k state.Kind) int {
+	for i, p := range a.panes {
+		if p.kind() == k {
+			return i
+		}
+	}
+	return 0
+}
+
+// copy writes s to the clipboard with OSC 52, wrapped in a tmux passthrough
+// when running inside tmux so it reaches the outer terminal over SSH.
+func (a *App) copy(s string) tea.Cmd {
+	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(s)) + "\x07"
+	if a.opts.InTmux {
+		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+	}
+	return tea.Raw(seq)
+}
+
+// errMsg reports a failure to the status line.
+type errMsg struct {
+	session uint64
+	err     error
+}
+
+// statusMsg sets the status line.
+type statusMsg string
+
+func (a *App) setErr(err error) {
+	if err == nil {
+		a.errText = ""
+		return
+	}
+	a.errText = describeErr(err)
+	a.errAt = a.opts.Now()
+}
+
+// describeErr puts an error in plain words, with the server's own words
+// when it sent some.
+func describeErr(err error) string {
+	var rl *hubclient.RateLimitError
+	var ae *hubclient.APIError
+	var ve *hubclient.ValidationError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return ""
+	case errors.Is(err, hubclient.ErrReadOnly):
+		return "read-only mode: nothing was changed"
+	case errors.Is(err, hubclient.ErrNotOffered):
+		return "this Docker Hub does not offer that operation"
+	case errors.As(err, &rl):
+		return fmt.Sprintf("rate limited by Docker Hub: try again in %s", rl.RetryAfter.Round(time.Second))
+	case errors.As(err, &ve):
+		return ve.Error()
+	case errors.As(err, &ae):
+		words := ae.Words()
+		if words == "" {
+			words = strings.ToLower(httpText(ae.StatusCode))
+		}
+		prefix := ""
+		switch ae.StatusCode {
+		case 401:
+			prefix = "not signed in or the session expired: "
+		case 403:
+			prefix = "not allowed: "
+		case 404:
+			prefix = "not found: "
+		case 409:
+			prefix = "conflict: "
+		}
+		if ae.StatusCode >= 500 {
+			prefix = "Docker Hub failed: "
+		}
+		return sanitize.String(fmt.Sprintf("%s%s (%d)", prefix, words, ae.StatusCode))
+	}
+	return sanitize.String(err.Error())
+}
+
+func httpText(code int) string {
+	switch {
+	case code >= 500:
+		return "server error"
+	case code == 404:
+		return "not found"
+	}
+	return fmt.Sprintf("HTTP %d", code)
+}
+
+// View draws the frame: header, tabs, body, status line, footer.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "hubtui"
+	return v
+}
+
+func (a *App) render() string {
+	if a.quitting {
+		return ""
+	}
+	if a.w == 0 || a.h == 0 {
+		return "hubtui: starting…"
+	}
+	if a.w < minWidth || a.h < minHeight {
+		return fmt.Sprintf("hubtui needs at least %d×%d; this terminal is %d×%d.\nMake the window larger, or press q to quit.", minWidth, minHeight, a.w, a.h)
+	}
+	if a.mode == modeSignIn {
+		return a.signin.view(a)
+	}
+	header := a.headerLine()
+	tabs := a.tabsLine()
+	rule := a.theme.Rule.Render(strings.Repeat("─", a.w))
+	status := a.statusLine()
+	footer := a.footerLine()
+	bodyH := a.h - 5
+	var body string
+	if a.mode == modeHelp {
+		body = a.helpView(a.w, bodyH)
+	} else {
+		body = a.cur().view(a, a.w, bodyH)
+	}
+	body = fitBlock(body, a.w, bodyH)
+	return strings.Join([]string{header, tabs, rule, body, status, footer}, "\n")
+}
+
+// fitBlock pads or cuts s to exactly h lines.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// truncate cuts s to w cells.
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+func (a *App) headerLine() string {
+	t := a.theme
+	parts := []string{t.Brand.Render("hubtui")}
+	if a.sess.Context != "" {
+		parts = append(parts, t.Label.Render("ctx: ")+sanitize.String(a.sess.Context))
+	}
+	parts = append(parts, t.Label.Render("org: ")+sanitize.String(a.sess.Org))
+	if a.sess.User != "" {
+		parts = append(parts, t.Label.Render("user: ")+sanitize.String(a.sess.User))
+	}
+	if a.sess.Client != nil {
+		if r := a.sess.Client.Rate(); r.Known {
+			s := fmt.Sprintf("rate %d/%d", r.Remaining, r.Limit)
+			switch {
+			case r.Remaining == 0:
+				s = t.Error.Render(s + fmt.Sprintf(" (resets in %ds)", max(0, int(r.Reset.Sub(a.opts.Now()).Seconds()))))
+			case r.Remaining < r.Limit/5:
+				s = t.Warn.Render(s)
+			}
+			parts = append(parts, s)
+		}
+	}
+	if a.readOnly() {
+		parts = append(parts, t.Warn.Render("READ-ONLY"))
+	}
+	left := strings.Join(parts, t.Rule.Render(" ─ "))
+	right := t.Dim.Render("○ idle")
+	if a.loading > 0 {
+		right = t.OK.Render(a.spin.View() + " loading")
+	}
+	gap := a.w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return truncate(left, a.w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (a *App) tabsLine() string {
+	var b strings.Builder
+	for i, p := range a.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.title())
+		if i == a.active {
+			b.WriteString(a.theme.TabActive.Render(label))
+		} else {
+			b.WriteString(a.theme.Tab.Render(label))
+		}
+	}
+	crumbs := a.cur().crumbs()
+	line := b.String()
+	if len(crumbs) > 0 {
+		c := " " + a.theme.Dim.Render(sanitize.String(strings.Join(crumbs, " › ")))
+		if lipgloss.Width(line)+lipgloss.Width(c) <= a.w {
+			line += c
+		}
+	}
+	if lipgloss.Width(line) > a.w {
+		return truncate(line, a.w)
+	}
+	return line
+}
+
+func (a *App) statusLine() string {
+	t := a.theme
+	switch a.mode {
+	case modeFilter:
+		a.filter.SetWidth(max(10, a.w-lipgloss.Width(a.filter.Prompt)-1))
+		return a.filter.View()
+	case modePalette:
+		return a.palette.view(a)
+	}
+	if a.errText != "" {
+		return truncate(t.Error.Render("error: ")+a.errText, a.w)
+	}
+	s := a.cur().status(a)
+	if s == "" {
+		s = a.status
+	}
+	return truncate(t.Status.Render(s), a.w)
+}
+
+func (a *App) footerLine() string {
+	var acts []Action
+	switch a.mode {
+	case modeFilter:
+		return a.theme.Footer.Render("type to filter  enter keep  esc clear")
+	case modePalette:
+		return a.theme.Footer.Render("tab complete  ↑/↓ history  enter run  esc cancel")
+	case modeHelp:
+		return a.theme.Footer.Render("any key closes help")
+	}
+	acts = append(acts, ActHelp, ActCommand)
+	if a.cur().filterable() {
+		acts = append(acts, ActFilter)
+	}
+	acts = append(acts, a.cur().footer(a)...)
+	acts = append(acts, ActQuit)
+	var parts []string
+	used := 0
+	for _, act := range acts {
+		b := a.keys.Binding(act)
+		if a.readOnly() && b.Mutates {
+			continue
+		}
+		s := a.theme.Key.Render(b.Label) + " " + a.theme.Footer.Render(shortHelp(b))
+		wd := lipgloss.Width(s) + 2
+		if used+wd > a.w {
+			break
+		}
+		used += wd
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "  ")
+}
+
+// helpView lists every binding that applies, built from the keymap.
+func (a *App) helpView(w, h int) string {
+	groups := a.keys.Groups(a.readOnly(), a.cur().applies)
+	var cols []string
+	for _, g := range groups {
+		var b strings.Builder
+		b.WriteString(a.theme.Title.Render(g[0].Group) + "\n")
+		for _, bd := range g {
+			keys := strings.Join(bd.Keys, "/")
+			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", keys)), bd.Help)
+		}
+		cols = append(cols, b.String())
+	}
+	cmds := a.theme.Title.Render("Commands") + "\n"
+	for _, c := range paletteCommands() {
+		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", ":"+c.usage)) + " " + c.help + "\n"
+	}
+	cols = append(cols, cmds)
+	// Lay the groups out in as many columns as fit.
+	colW := 39
+	perRow := max(1, w/colW)
+	var rows []string
+	for i := 0; i < len(cols); i += perRow {
+		end := min(i+perRow, len(cols))
+		row := make([]string, 0, end-i)
+		for _, c := range cols[i:end] {
+			row = append(row, lipgloss.NewStyle().Width(colW).Render(c))
+		}
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, rows...)
+}
+
+// shortHelp is a binding's footer word.
+func shortHelp(b Binding) string {
+	switch b.Action {
+	case ActTags:
+		return "tags"
+	case ActSort:
+		return "sort"
+	case ActMark:
+		return "mark"
+	case ActCopy:
+		return "copy"
+	case ActFilter:
+		return "filter"
+	case ActCommand:
+		return "command"
+	case ActNextPane:
+		return "next pane"
+	}
+	return b.Help
+}

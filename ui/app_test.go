@@ -1,0 +1,502 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/hubclient/hubsim"
+	"github.com/hubtui/hubtui/state"
+)
+
+// fixedNow is the clock of every UI test, so screens do not depend on the day.
+func fixedNow() time.Time { return time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) }
+
+// startSim runs a demo hubsim on loopback with a fixed clock.
+func startSim(t testing.TB, opts hubsim.Options) (*hubsim.Server, string) {
+	t.Helper()
+	if opts.Dataset == "" {
+		opts.Dataset = "demo"
+	}
+	if opts.Clock == nil {
+		opts.Clock = hubsim.NewFakeClock(fixedNow())
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = -1
+	}
+	sim, err := hubsim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return sim, url
+}
+
+// demoSession signs in as user against url.
+func demoSession(t testing.TB, url, user, password string, extra ...hubclient.Option) Session {
+	t.Helper()
+	c, err := hubclient.New(append([]hubclient.Option{hubclient.WithBaseURL(url), hubclient.WithCredentials(user, hubclient.Secret(password))}, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Session{Client: c, Context: "test", HubURL: url, User: user, Org: hubsim.DemoOrg, ReadOnly: c.ReadOnly()}
+}
+
+// driver runs an App the way Bubble Tea does, but in the test's goroutine:
+// Update is called directly, Cmds run in goroutines and their messages come
+// back through a channel.
+type driver struct {
+	t    testing.TB
+	app  *App
+	msgs chan tea.Msg
+}
+
+func newDriver(t testing.TB, opts Options, w, h int) *driver {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
+	d := &driver{t: t, app: New(opts), msgs: make(chan tea.Msg, 1024)}
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.run(d.app.Init())
+	return d
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() { d.msgs <- cmd() }()
+}
+
+func (d *driver) send(msg tea.Msg) {
+	_, cmd := d.app.Update(msg)
+	d.run(cmd)
+}
+
+// key presses one key, given as Bubble Tea spells it ("j", "enter", "ctrl+a").
+func (d *driver) key(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+// typeText types s one rune at a time.
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "space":
+		return tea.KeyPressMsg{Code: ' ', Text: " "}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	}
+	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	if r >= 'A' && r <= 'Z' {
+		return tea.KeyPressMsg{Code: r + 32, Text: k, Mod: tea.ModShift}
+	}
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// until pumps messages until cond holds, failing after a timeout with the screen.
+func (d *driver) until(what string, cond func() bool) {
+	d.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case m := <-d.msgs:
+			d.deliver(m)
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, d.screen())
+		}
+	}
+}
+
+// settle delivers what is already queued, for up to d.
+func (d *driver) settle(dur time.Duration) {
+	end := time.After(dur)
+	for {
+		select {
+		case m := <-d.msgs:
+			d.deliver(m)
+		case <-end:
+			return
+		}
+	}
+}
+
+func (d *driver) deliver(m tea.Msg) {
+	switch m := m.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range m {
+			d.run(c)
+		}
+	default:
+		d.send(m)
+	}
+}
+
+func (d *driver) screen() string { return ansi.Strip(d.app.View().Content) }
+
+func (d *driver) repos() *reposPane { return d.app.panes[d.app.paneIndex(state.Repos)].(*reposPane) }
+func (d *driver) tags() *tagsPane   { return d.app.panes[d.app.paneIndex(state.Tags)].(*tagsPane) }
+
+func (d *driver) reposLoaded() bool { return d.repos().l.coll.Status == state.Loaded }
+
+func TestReposListLoadsAndNavigates(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	if n := len(rp.l.coll.Items); n != 60 {
+		t.Fatalf("loaded %d repositories, want the demo's 60", n)
+	}
+	s := d.screen()
+	for _, want := range []string{"org: acme", "NAME", "VISIBILITY", "PULLS", "api", "60 repositories"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("j", "j")
+	if c := rp.l.tbl.Cursor(); c != 2 {
+		t.Fatalf("cursor after jj = %d", c)
+	}
+	d.key("G")
+	if c := rp.l.tbl.Cursor(); c != 59 {
+		t.Fatalf("cursor after G = %d", c)
+	}
+	d.key("g")
+	if c := rp.l.tbl.Cursor(); c != 0 {
+		t.Fatalf("cursor after g = %d", c)
+	}
+	d.key("ctrl+d")
+	if c := rp.l.tbl.Cursor(); c == 0 {
+		t.Fatal("ctrl+d did not move")
+	}
+}
+
+func TestFilterNarrowsAndEscClears(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	d.key("/")
+	if d.app.mode != modeFilter {
+		t.Fatal("/ did not open the filter")
+	}
+	d.typeText("p")
+	// Drawn before the match arrives: the previous order stays on screen.
+	if s := d.screen(); !strings.Contains(s, "admin-console") {
+		t.Fatalf("the list vanished while the filter ran:\n%s", s)
+	}
+	d.typeText("aymnts")
+	d.until("the filter result", func() bool { return !rp.l.dbusy && rp.l.visible() > 0 })
+	if n := rp.l.visible(); n >= 60 {
+		t.Fatalf("filter kept %d rows", n)
+	}
+	first, _ := rp.l.selected()
+	if first.Name != "payments-api" {
+		t.Fatalf("best match = %q, want payments-api", first.Name)
+	}
+	if hl := rp.l.rows.Highlights[rp.l.index(0)]; len(hl) != len("paymnts") {
+		t.Fatalf("highlights %v", hl)
+	}
+	d.key("esc")
+	if rp.l.visible() != 60 || d.app.mode != modeNormal {
+		t.Fatalf("esc left %d rows, mode %v", rp.l.visible(), d.app.mode)
+	}
+}
+
+func TestPaletteJumpsToTagsWithCompletionAndHistory(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	d.key(":")
+	d.typeText("ta")
+	d.key("tab")
+	if v := d.app.palette.input.Value(); v != "tags " {
+		t.Fatalf("completion gave %q", v)
+	}
+	d.typeText("acme/we")
+	d.key("tab")
+	if v := d.app.palette.input.Value(); v != "tags acme/web" {
+		t.Fatalf("repository completion gave %q", v)
+	}
+	d.key("enter")
+	if d.app.cur().kind() != state.Tags {
+		t.Fatalf("active pane %v", d.app.cur().title())
+	}
+	tp := d.tags()
+	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	if tp.l.scope != "acme/web" || len(tp.l.coll.Items) == 0 {
+		t.Fatalf("tags of %q: %d", tp.l.scope, len(tp.l.coll.Items))
+	}
+	if s := d.screen(); !strings.Contains(s, "latest") || !strings.Contains(s, "linux/amd64") {
+		t.Fatalf("tags screen:\n%s", s)
+	}
+	d.key(":")
+	d.key("up")
+	if v := d.app.palette.input.Value(); v != "tags acme/web" {
+		t.Fatalf("history gave %q", v)
+	}
+	d.key("esc")
+	d.key(":")
+	d.typeText("bogus")
+	d.key("enter")
+	if !strings.Contains(d.app.errText, `unknown command "bogus"`) {
+		t.Fatalf("error %q", d.app.errText)
+	}
+	d.key(":")
+	d.typeText("tags nope")
+	d.key("enter")
+	if !strings.Contains(d.app.errText, "namespace/name") {
+		t.Fatalf("error %q", d.app.errText)
+	}
+}
+
+func TestTagsKeyOpensRepositoryTags(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	want, _ := d.repos().l.selected()
+	d.key("t")
+	tp := d.tags()
+	if tp.l.scope != "acme/"+want.Name {
+		t.Fatalf("t opened %q, want acme/%s", tp.l.scope, want.Name)
+	}
+	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	d.key("esc")
+	if d.app.cur().kind() != state.Repos {
+		t.Fatal("esc from tags did not go back to repositories")
+	}
+}
+
+func TestMarksSortAndDetail(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	d.key("space", "space")
+	if n := rp.l.tbl.MarkedCount(); n != 2 {
+		t.Fatalf("marked %d", n)
+	}
+	d.key("ctrl+a")
+	if n := rp.l.tbl.MarkedCount(); n != 60 {
+		t.Fatalf("ctrl+a marked %d", n)
+	}
+	d.key("esc")
+	if n := rp.l.tbl.MarkedCount(); n != 0 {
+		t.Fatalf("esc left %d marks", n)
+	}
+	d.key("s", "s", "s") // NAME → VISIBILITY → PULLS
+	d.until("sorted rows", func() bool { return !rp.l.dbusy })
+	if !strings.Contains(d.screen(), "sort PULLS ▲") {
+		t.Fatalf("sort not shown:\n%s", d.screen())
+	}
+	prev := int64(-1)
+	for row := 0; row < rp.l.visible(); row++ {
+		r := rp.l.coll.Items[rp.l.index(row)]
+		if r.PullCount < prev {
+			t.Fatalf("row %d pulls %d after %d", row, r.PullCount, prev)
+		}
+		prev = r.PullCount
+	}
+	d.key("S", "g")
+	d.until("reversed rows", func() bool { return !rp.l.dbusy })
+	top, _ := rp.l.selected()
+	if top.PullCount < prev {
+		t.Fatalf("reverse sort put %d first, max is %d", top.PullCount, prev)
+	}
+	d.key("enter")
+	d.until("details", func() bool { return rp.info != nil })
+	s := d.screen()
+	for _, want := range []string{"README", "Quick start", "Your access", "Repos › acme/" + top.Name} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("detail lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("esc")
+	if rp.detail != nil {
+		t.Fatal("esc did not close the detail view")
+	}
+}
+
+func TestStaleResultsAreDropped(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	old := rp.l.coll.Gen
+	d.key("r")
+	if rp.l.coll.Gen == old {
+		t.Fatal("refresh did not start a new generation")
+	}
+	// A page of the previous load arrives late: it must change nothing.
+	d.send(pageMsg[hubclient.Repository]{key: rp.l.coll.Key, gen: old, page: 1, items: []hubclient.Repository{{Name: "ghost"}}})
+	d.send(doneMsg{key: rp.l.coll.Key, gen: old})
+	for _, r := range rp.l.coll.Items {
+		if r.Name == "ghost" {
+			t.Fatal("a stale page was applied")
+		}
+	}
+	d.until("the refresh", d.reposLoaded)
+	if len(rp.l.coll.Items) != 60 {
+		t.Fatalf("after refresh %d rows", len(rp.l.coll.Items))
+	}
+	// Switching org starts over; results for the old org are dropped.
+	oldKey := rp.l.coll.Key
+	d.key(":")
+	d.typeText("org acme2")
+	d.key("enter")
+	rp = d.repos()
+	d.send(pageMsg[hubclient.Repository]{key: oldKey, gen: d.app.gen, page: 1, items: []hubclient.Repository{{Name: "ghost"}}})
+	if len(rp.l.coll.Items) != 0 {
+		t.Fatal("a page for the old org was applied to the new one")
+	}
+	d.until("the org's load to fail", func() bool { return rp.l.coll.Status == state.Failed })
+	if s := d.screen(); !strings.Contains(s, "Could not load repositories") || !strings.Contains(s, "r to retry") {
+		t.Fatalf("error screen:\n%s", s)
+	}
+}
+
+func TestPaneSwitchingAndHelp(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	d.key("tab")
+	if d.app.cur().kind() != state.Tags {
+		t.Fatal("tab did not move to Tags")
+	}
+	d.key("shift+tab", "shift+tab")
+	if d.app.cur().kind() != state.Settings {
+		t.Fatalf("shift+tab twice gave %s", d.app.cur().title())
+	}
+	d.key("4")
+	if d.app.cur().kind() != state.Members || !strings.Contains(d.screen(), "coming") {
+		t.Fatalf("4 gave %s:\n%s", d.app.cur().title(), d.screen())
+	}
+	d.key("1", "?")
+	s := d.screen()
+	for _, want := range []string{"fuzzy filter", "command palette", "mark all visible", ":tags NS/REPO", ":ctx NAME", "ctrl+d"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("help lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("x")
+	if d.app.mode != modeNormal {
+		t.Fatal("a key did not close help")
+	}
+}
+
+func TestReadOnlyRefusesAndSays(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	sess := demoSession(t, url, "demo", "demo", hubclient.WithReadOnly())
+	d := newDriver(t, Options{Session: sess}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	if !strings.Contains(d.screen(), "READ-ONLY") {
+		t.Fatalf("no read-only badge:\n%s", d.screen())
+	}
+	for _, g := range d.app.keys.Groups(true, nil) {
+		for _, b := range g {
+			if b.Mutates {
+				t.Fatalf("mutating binding %s shown in read-only help", b.Action)
+			}
+		}
+	}
+}
+
+func TestTooSmallAndResize(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 50, 12)
+	if s := d.screen(); !strings.Contains(s, "needs at least 60×15") {
+		t.Fatalf("small screen:\n%s", s)
+	}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.until("repositories", d.reposLoaded)
+	lines := strings.Split(d.screen(), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("80x24 frame has %d lines", len(lines))
+	}
+}
+
+func TestUnreachableHubShowsErrorAndRetries(t *testing.T) {
+	c, err := hubclient.New(hubclient.WithBaseURL("http://127.0.0.1:1"), hubclient.WithCredentials("demo", "demo"),
+		hubclient.WithRetryPolicy(hubclient.RetryPolicy{Max: 0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Session: Session{Client: c, Org: "acme", User: "demo"}}, 100, 30)
+	rp := d.repos()
+	d.until("the failure", func() bool { return rp.l.coll.Status == state.Failed })
+	if s := d.screen(); !strings.Contains(s, "Could not load repositories") {
+		t.Fatalf("screen:\n%s", s)
+	}
+	d.key("r")
+	if rp.l.coll.Status != state.Loading {
+		t.Fatal("r did not retry")
+	}
+}
+
+func TestSignInWithTwoFactor(t *testing.T) {
+	sim, url := startSim(t, hubsim.Options{})
+	dial := func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+		return hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(user, secret), hubclient.WithClock(fixedNow))
+	}
+	d := newDriver(t, Options{Session: Session{HubURL: url, Org: "acme"}, Dial: dial}, 100, 30)
+	if !strings.Contains(d.screen(), "Sign in to Docker Hub") {
+		t.Fatalf("no sign-in screen:\n%s", d.screen())
+	}
+	d.typeText("ops")
+	d.key("enter")
+	d.typeText("wrong")
+	d.key("enter")
+	d.until("the refusal", func() bool { return d.app.signin != nil && d.app.signin.err != "" })
+	if s := d.screen(); !strings.Contains(s, "Incorrect authentication credentials") {
+		t.Fatalf("refusal not in the server's words:\n%s", s)
+	}
+	if strings.Contains(d.screen(), "wrong") {
+		t.Fatal("the secret was echoed")
+	}
+	d.typeText("ops")
+	d.key("enter")
+	d.until("the 2FA prompt", func() bool { return d.app.signin != nil && d.app.signin.stage == 1 })
+	code, err := sim.TOTP(hubsim.TwoFactorSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.typeText(code)
+	d.key("enter")
+	d.until("repositories", d.reposLoaded)
+	if d.app.sess.User != "ops" {
+		t.Fatalf("signed in as %q", d.app.sess.User)
+	}
+}

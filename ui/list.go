@@ -1,0 +1,349 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/table"
+)
+
+// listSpec describes a list of T: its columns, how to read a row, and how to
+// fetch a page of it.
+type listSpec[T any] struct {
+	kind    state.Kind
+	noun    string // "repositories"
+	columns []table.Column
+	cell    func(v T, col int) string
+	schema  state.Schema[T] // Name: the filtered and copied name; Compare: column sort
+	id      func(v T) string
+	fetch   func(c *hubclient.Client, scope string) hubclient.PageFunc[T]
+}
+
+// list is the shared machinery of a list pane: a collection streaming in,
+// a derived visible order (filter, sort) computed off the Update path, a
+// windowed table, and cancellation when the pane is left.
+type list[T any] struct {
+	spec   listSpec[T]
+	scope  string
+	coll   *state.Collection[T]
+	rows   state.Rows // the derivation on screen; unused while shown is the server order
+	server bool       // the server order is on screen (no filter, no sort)
+	want   state.Spec
+	dgen   uint64 // generation of the newest derivation asked for
+	dbusy  bool   // a derivation is running
+	dirty  bool   // items changed while it ran
+	tbl    *table.Table
+	cancel context.CancelFunc
+}
+
+func newList[T any](spec listSpec[T]) *list[T] {
+	l := &list[T]{spec: spec, want: state.Spec{SortCol: -1}, tbl: table.New(spec.columns)}
+	l.reset("")
+	return l
+}
+
+// reset points the list at scope (an org, a repository) with no rows.
+func (l *list[T]) reset(scope string) {
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.scope = scope
+	l.coll = state.NewCollection[T](state.Key{Kind: l.spec.kind, Scope: scope})
+	l.rows, l.server = state.Rows{}, true
+	l.dbusy, l.dirty = false, false
+	l.tbl.ClearMarks()
+	l.tbl.SetCursor(0)
+	l.bind()
+}
+
+// identity reports whether the visible order is the server order.
+func (l *list[T]) identity() bool { return l.want.Query == "" && l.want.SortCol < 0 }
+
+// visible is the number of rows shown. Until a new derivation lands, the
+// previous order stays on screen.
+func (l *list[T]) visible() int {
+	if l.server {
+		return len(l.coll.Items)
+	}
+	return len(l.rows.Indices)
+}
+
+// index maps a visible row to an item index.
+func (l *list[T]) index(row int) int {
+	if l.server {
+		return row
+	}
+	return l.rows.Indices[row]
+}
+
+// selected is the item under the cursor.
+func (l *list[T]) selected() (T, bool) {
+	var zero T
+	n := l.visible()
+	c := l.tbl.Cursor()
+	if n == 0 || c < 0 || c >= n {
+		return zero, false
+	}
+	i := l.index(c)
+	if i >= len(l.coll.Items) {
+		return zero, false
+	}
+	return l.coll.Items[i], true
+}
+
+// bind gives the table its row source for the current order.
+func (l *list[T]) bind() {
+	items := l.coll.Items
+	l.tbl.SetSource(l.visible(), func(row, col int) string { return l.spec.cell(items[l.index(row)], col) })
+	l.tbl.SetID(func(row int) string { return l.spec.id(items[l.index(row)]) })
+	hl := l.rows.Highlights
+	if l.server || hl == nil {
+		l.tbl.SetHighlight(nil)
+	} else {
+		l.tbl.SetHighlight(func(row, col int) []int {
+			if col != 0 {
+				return nil
+			}
+			return hl[l.index(row)]
+		})
+	}
+	l.tbl.SetSort(l.want.SortCol, l.want.Desc)
+}
+
+// load starts (or restarts) streaming the list; its results carry a new generation.
+func (l *list[T]) load(a *App) tea.Cmd {
+	if a.sess.Client == nil || l.scope == "" {
+		return nil
+	}
+	if l.cancel != nil {
+		l.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	gen := l.coll.Begin(a.gen)
+	a.gen = gen
+	return streamList(ctx, a.sess.Client, l.coll.Key, gen, l.spec.fetch(a.sess.Client, l.scope))
+}
+
+// leave cancels the running load.
+func (l *list[T]) leave() {
+	if l.cancel != nil {
+		l.cancel()
+		l.cancel = nil
+	}
+	l.coll.Cancel()
+}
+
+// handle applies pages, the end of a load and derivations addressed to this
+// list; it reports whether msg was one of them.
+func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
+	switch m := msg.(type) {
+	case pageMsg[T]:
+		if m.key != l.coll.Key || !l.coll.AddPage(m.gen, m.page, m.items, m.total) {
+			return nil, m.key == l.coll.Key
+		}
+		return l.itemsChanged(), true
+	case doneMsg:
+		if m.key != l.coll.Key {
+			return nil, false
+		}
+		if !l.coll.Finish(m.gen, m.err, a.opts.Now()) {
+			return nil, true
+		}
+		if m.err != nil {
+			a.setErr(fmt.Errorf("load %s: %w", l.spec.noun, m.err))
+		}
+		return l.itemsChanged(), true
+	case derivedMsg:
+		if m.key != l.coll.Key {
+			return nil, false
+		}
+		if m.gen != l.dgen {
+			return nil, true
+		}
+		l.rows, l.server = m.rows, false
+		if m.next != nil {
+			l.bind()
+			return m.next, true
+		}
+		l.dbusy = false
+		l.bind()
+		if l.dirty {
+			l.dirty = false
+			return l.rederive(), true
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// itemsChanged rebinds after new rows; with a filter or sort on it asks for
+// a new derivation (or marks one due when one is running).
+func (l *list[T]) itemsChanged() tea.Cmd {
+	if l.server && l.identity() {
+		l.bind()
+		return nil
+	}
+	if l.dbusy {
+		l.dirty = true
+		return nil
+	}
+	return l.rederive()
+}
+
+// rederive starts a derivation of the current items with the wanted spec.
+func (l *list[T]) rederive() tea.Cmd {
+	l.dgen++
+	if l.identity() {
+		l.dbusy = false
+		l.rows, l.server = state.Rows{}, true
+		l.bind()
+		return nil
+	}
+	l.dbusy = true
+	return derive(l.coll.Key, l.dgen, l.coll.Snapshot(), l.want, l.spec.schema)
+}
+
+// setQuery changes the filter; the match runs in a Cmd and never blocks typing.
+func (l *list[T]) setQuery(q string) tea.Cmd {
+	if q == l.want.Query {
+		return nil
+	}
+	l.want.Query = q
+	l.tbl.SetCursor(0)
+	return l.rederive()
+}
+
+// cycleSort moves the sort to the next column (then back to server order).
+func (l *list[T]) cycleSort() tea.Cmd {
+	l.want.SortCol++
+	if l.want.SortCol >= len(l.spec.columns) {
+		l.want.SortCol = -1
+	}
+	l.want.Desc = false
+	return l.rederive()
+}
+
+// reverseSort flips the sort direction (sorting by the first column when unsorted).
+func (l *list[T]) reverseSort() tea.Cmd {
+	if l.want.SortCol < 0 {
+		l.want.SortCol = 0
+	}
+	l.want.Desc = !l.want.Desc
+	return l.rederive()
+}
+
+// move applies a movement action to the table; false when act is not one.
+func (l *list[T]) move(act Action) bool {
+	t := l.tbl
+	switch act {
+	case ActUp:
+		t.MoveUp(1)
+	case ActDown:
+		t.MoveDown(1)
+	case ActTop:
+		t.Top()
+	case ActBottom:
+		t.Bottom()
+	case ActHalfDown:
+		t.HalfPageDown()
+	case ActHalfUp:
+		t.HalfPageUp()
+	case ActPageDown:
+		t.PageDown()
+	case ActPageUp:
+		t.PageUp()
+	case ActMark:
+		t.ToggleMark(t.Cursor())
+		t.MoveDown(1)
+	case ActMarkAll:
+		all := make([]int, l.visible())
+		for i := range all {
+			all[i] = i
+		}
+		t.MarkAll(all)
+	default:
+		return false
+	}
+	return true
+}
+
+// view draws the table, or the state of the load when there is nothing to draw.
+func (l *list[T]) view(a *App, w, h int) string {
+	l.tbl.SetStyles(a.theme.Table)
+	l.tbl.SetSize(w, h)
+	switch {
+	case l.coll.Status == state.Failed && len(l.coll.Items) == 0:
+		return "\n  " + a.theme.Error.Render("Could not load "+l.spec.noun+".") + "\n\n  " +
+			wrap(describeErr(l.coll.Err), w-4, "  ") + "\n\n  " + a.theme.Dim.Render("Press r to retry.")
+	case l.coll.Status == state.Loading && len(l.coll.Items) == 0:
+		return "\n  " + a.spin.View() + " loading " + l.spec.noun + "…"
+	}
+	switch {
+	case l.want.Query != "" && l.visible() == 0 && !l.dbusy:
+		l.tbl.SetEmpty(fmt.Sprintf("No %s match %q (esc clears the filter).", l.spec.noun, l.want.Query))
+	case l.coll.Status == state.Loaded:
+		l.tbl.SetEmpty("No " + l.spec.noun + ".")
+	}
+	return l.tbl.View()
+}
+
+// status is the list's part of the status line: loading progress, counts,
+// filter and marks.
+func (l *list[T]) status(a *App) string {
+	loaded, total := l.coll.Progress()
+	var s string
+	switch l.coll.Status {
+	case state.Loading:
+		if total > 0 {
+			s = fmt.Sprintf("%s loading %s %d/%d", a.spin.View(), l.spec.noun, loaded, total)
+		} else {
+			s = fmt.Sprintf("%s loading %s…", a.spin.View(), l.spec.noun)
+		}
+	case state.Loaded:
+		s = fmt.Sprintf("%d %s", loaded, l.spec.noun)
+		if !l.coll.LoadedAt.IsZero() {
+			s += " · loaded " + since(a.opts.Now(), l.coll.LoadedAt)
+		}
+	case state.Failed:
+		s = "load failed; r retries"
+	}
+	if l.want.Query != "" {
+		s += fmt.Sprintf(" · filter %q: %d", l.want.Query, l.visible())
+		if l.dbusy {
+			s += " (filtering…)"
+		}
+	}
+	if l.want.SortCol >= 0 {
+		dir := "▲"
+		if l.want.Desc {
+			dir = "▼"
+		}
+		s += " · sort " + l.spec.columns[l.want.SortCol].Title + " " + dir
+	}
+	if n := l.tbl.MarkedCount(); n > 0 {
+		s += fmt.Sprintf(" · %d marked", n)
+	}
+	return s
+}
+
+// since is "12s ago" style.
+func since(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 5*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+}

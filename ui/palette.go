@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+// command is one palette command.
+type command struct {
+	name  string
+	usage string
+	help  string
+	arg   string // what the argument completes from: "repo", "ctx", "org" or ""
+}
+
+// paletteCommands lists the palette's commands, in help order.
+func paletteCommands() []command {
+	return []command{
+		{"repos", "repos", "repositories", ""},
+		{"tags", "tags NS/REPO", "tags of a repository", "repo"},
+		{"teams", "teams", "teams", ""},
+		{"members", "members", "members", ""},
+		{"invites", "invites", "pending invites", ""},
+		{"tokens", "tokens", "access tokens", ""},
+		{"audit", "audit", "audit log", ""},
+		{"settings", "settings", "org settings", ""},
+		{"org", "org NAME", "switch organization", "org"},
+		{"ctx", "ctx NAME", "switch context", "ctx"},
+		{"help", "help", "this help", ""},
+		{"q", "q", "quit", ""},
+	}
+}
+
+// palette is the `:` command line: completion and history.
+type palette struct {
+	input   textinput.Model
+	hist    []string
+	histPos int
+	matches []string
+	maxHist int
+}
+
+func newPalette() palette {
+	in := textinput.New()
+	in.Prompt = ":"
+	in.Placeholder = "command (tab completes)"
+	return palette{input: in, maxHist: 100}
+}
+
+// open clears the line for a new command.
+func (p *palette) open(a *App) {
+	p.input.SetValue("")
+	p.histPos = len(p.hist)
+	p.refresh(a)
+}
+
+// remember adds line to the history.
+func (p *palette) remember(line string) {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return
+	}
+	p.hist = slices.DeleteFunc(p.hist, func(h string) bool { return h == line })
+	p.hist = append(p.hist, line)
+	if len(p.hist) > p.maxHist {
+		p.hist = p.hist[len(p.hist)-p.maxHist:]
+	}
+	p.histPos = len(p.hist)
+}
+
+// history moves through earlier commands.
+func (p *palette) history(d int) {
+	if len(p.hist) == 0 {
+		return
+	}
+	p.histPos = max(0, min(len(p.hist), p.histPos+d))
+	if p.histPos == len(p.hist) {
+		p.input.SetValue("")
+	} else {
+		p.input.SetValue(p.hist[p.histPos])
+	}
+	p.input.CursorEnd()
+}
+
+// candidates lists completions of the current line.
+func (p *palette) candidates(a *App) []string {
+	line := p.input.Value()
+	name, arg, hasArg := strings.Cut(line, " ")
+	var out []string
+	if !hasArg {
+		for _, c := range paletteCommands() {
+			if strings.HasPrefix(c.name, name) {
+				out = append(out, c.name)
+			}
+		}
+		return out
+	}
+	var pool []string
+	for _, c := range paletteCommands() {
+		if c.name != name {
+			continue
+		}
+		switch c.arg {
+		case "repo":
+			pool = a.repoNames()
+		case "ctx":
+			pool = a.opts.Contexts
+		case "org":
+			pool = a.orgNames()
+		}
+	}
+	for _, v := range pool {
+		if strings.HasPrefix(v, arg) {
+			out = append(out, name+" "+v)
+			if len(out) == 50 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// refresh recomputes the completions shown under the line.
+func (p *palette) refresh(a *App) { p.matches = p.candidates(a) }
+
+// completeLine extends the line to the longest common prefix of the candidates.
+func (p *palette) completeLine(a *App) {
+	c := p.candidates(a)
+	if len(c) == 0 {
+		return
+	}
+	prefix := c[0]
+	for _, s := range c[1:] {
+		for !strings.HasPrefix(s, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if len(c) == 1 && !strings.Contains(prefix, " ") {
+		prefix += " "
+	}
+	if len(prefix) > len(p.input.Value()) {
+		p.input.SetValue(prefix)
+		p.input.CursorEnd()
+	}
+	p.matches = p.candidates(a)
+}
+
+func (p *palette) view(a *App) string {
+	p.input.SetWidth(max(10, a.w/2))
+	line := p.input.View()
+	if len(p.matches) > 0 && p.input.Value() != "" {
+		hint := strings.Join(p.matches[:min(6, len(p.matches))], "  ")
+		line += "  " + a.theme.Dim.Render(sanitize.String(hint))
+	}
+	if lipgloss.Width(line) > a.w {
+		line = truncate(line, a.w)
+	}
+	return line
+}
+
+// runCommand executes a palette line.
+func (a *App) runCommand(line string) tea.Cmd {
+	name, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	arg = strings.TrimSpace(arg)
+	kinds := map[string]state.Kind{"repos": state.Repos, "teams": state.Teams, "members": state.Members,
+		"invites": state.Invites, "tokens": state.Tokens, "audit": state.Audit, "settings": state.Settings}
+	if k, ok := kinds[name]; ok {
+		return a.switchPane(a.paneIndex(k))
+	}
+	switch name {
+	case "":
+		return nil
+	case "q", "quit":
+		return a.quit()
+	case "help":
+		a.mode = modeHelp
+		return nil
+	case "tags":
+		if arg == "" {
+			return a.switchPane(a.paneIndex(state.Tags))
+		}
+		if err := checkRepoRef(arg); err != nil {
+			a.setErr(err)
+			return nil
+		}
+		return a.openTags(arg)
+	case "org":
+		if arg == "" {
+			a.setErr(fmt.Errorf(":org needs an organization name"))
+			return nil
+		}
+		return a.switchOrg(arg)
+	case "ctx":
+		if arg == "" {
+			a.setErr(fmt.Errorf(":ctx needs a context name (known: %s)", strings.Join(a.opts.Contexts, ", ")))
+			return nil
+		}
+		return a.switchContext(arg)
+	}
+	a.setErr(fmt.Errorf("unknown command %q: try :help", sanitize.String(name)))
+	return nil
+}
+
+// checkRepoRef validates "namespace/repository".
+func checkRepoRef(ref string) error {
+	ns, repo, ok := strings.Cut(ref, "/")
+	if !ok || ns == "" || repo == "" || strings.Contains(repo, "/") {
+		return fmt.Errorf("%q is not a repository: write it as namespace/name, like acme/web", sanitize.String(ref))
+	}
+	return nil
+}

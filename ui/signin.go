@@ -1,0 +1,374 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+// signInTimeout bounds one sign-in attempt.
+const signInTimeout = 30 * time.Second
+
+// signin is the interactive sign-in screen: username, password or token
+// (masked), then a two-factor code when the Hub asks for one.
+type signin struct {
+	user, secret, code textinput.Model
+	focusIdx           int
+	stage              int // 0 credentials, 1 two-factor code
+	busy               bool
+	err                string
+	base               Session
+	client             *hubclient.Client
+	challenge          hubclient.Secret
+	attempt            uint64
+}
+
+func newSignin(base Session) *signin {
+	s := &signin{base: base}
+	s.user = textinput.New()
+	s.user.Prompt = "Username (or org name for an OAT): "
+	s.user.SetValue(base.User)
+	s.secret = textinput.New()
+	s.secret.Prompt = "Password or access token: "
+	s.secret.EchoMode = textinput.EchoPassword
+	s.code = textinput.New()
+	s.code.Prompt = "Two-factor code: "
+	s.code.CharLimit = 8
+	if base.User != "" {
+		s.focusIdx = 1
+	}
+	return s
+}
+
+func (s *signin) inputs() []*textinput.Model {
+	if s.stage == 1 {
+		return []*textinput.Model{&s.code}
+	}
+	return []*textinput.Model{&s.user, &s.secret}
+}
+
+// focus focuses the current field.
+func (s *signin) focus() tea.Cmd {
+	var cmd tea.Cmd
+	for i, in := range s.inputs() {
+		if i == s.focusIdx {
+			cmd = in.Focus()
+		} else {
+			in.Blur()
+		}
+	}
+	return cmd
+}
+
+// signedInMsg ends a sign-in or a context switch.
+type signedInMsg struct {
+	attempt uint64
+	sess    Session
+	err     error
+}
+
+// twoFactorMsg asks for the code.
+type twoFactorMsg struct {
+	attempt   uint64
+	client    *hubclient.Client
+	challenge hubclient.Secret
+}
+
+// update handles keys and text on the sign-in screen.
+func (s *signin) update(a *App, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			if s.stage == 1 {
+				s.stage, s.focusIdx, s.err = 0, 1, ""
+				s.code.SetValue("")
+				return s.focus()
+			}
+			if a.sess.Client != nil { // a switch was cancelled: back to the console
+				a.mode = modeNormal
+				a.signin = nil
+				return nil
+			}
+			return a.quit()
+		case "tab", "down":
+			s.focusIdx = (s.focusIdx + 1) % len(s.inputs())
+			return s.focus()
+		case "shift+tab", "up":
+			s.focusIdx = (s.focusIdx + len(s.inputs()) - 1) % len(s.inputs())
+			return s.focus()
+		case "enter":
+			if s.busy {
+				return nil
+			}
+			if s.stage == 0 && s.focusIdx == 0 {
+				s.focusIdx = 1
+				return s.focus()
+			}
+			return s.submit(a)
+		}
+	}
+	in := s.inputs()[s.focusIdx]
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	return cmd
+}
+
+// handle takes the sign-in's own results.
+func (s *signin) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
+	m, ok := msg.(twoFactorMsg)
+	if !ok {
+		return nil, false
+	}
+	if m.attempt != s.attempt {
+		return nil, true
+	}
+	s.busy = false
+	s.client, s.challenge = m.client, m.challenge
+	s.stage, s.focusIdx, s.err = 1, 0, ""
+	return s.focus(), true
+}
+
+// submit signs in with what was typed, in a Cmd.
+func (s *signin) submit(a *App) tea.Cmd {
+	s.attempt++
+	attempt := s.attempt
+	s.err = ""
+	if s.stage == 1 {
+		code := strings.TrimSpace(s.code.Value())
+		if len(code) < 6 {
+			s.err = "enter the six-digit code from your authenticator app"
+			return nil
+		}
+		s.busy = true
+		client, challenge, base := s.client, s.challenge, s.base
+		user := s.user.Value()
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+			defer cancel()
+			if _, err := client.Auth.Login2FA(ctx, challenge, code); err != nil {
+				return signedInMsg{attempt: attempt, err: err}
+			}
+			base.Client, base.User = client, user
+			return signedInMsg{attempt: attempt, sess: base}
+		}
+	}
+	user := strings.TrimSpace(s.user.Value())
+	secret := hubclient.Secret(s.secret.Value())
+	if user == "" || secret == "" {
+		s.err = "enter a username and a password or access token"
+		return nil
+	}
+	if a.opts.Dial == nil {
+		s.err = "signing in is not available here"
+		return nil
+	}
+	s.busy = true
+	dial, base := a.opts.Dial, s.base
+	return func() tea.Msg {
+		client, err := dial(user, secret)
+		if err != nil {
+			return signedInMsg{attempt: attempt, err: err}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+		defer cancel()
+		err = client.Auth.SignIn(ctx)
+		var tf *hubclient.TwoFactorRequiredError
+		if errors.As(err, &tf) {
+			return twoFactorMsg{attempt: attempt, client: client, challenge: tf.Token}
+		}
+		if err != nil {
+			return signedInMsg{attempt: attempt, err: err}
+		}
+		base.Client, base.User = client, user
+		if base.Org == "" {
+			base.Org = user
+		}
+		return signedInMsg{attempt: attempt, sess: base}
+	}
+}
+
+// onSignedIn installs a new session (from the sign-in screen or :ctx).
+func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
+	if a.signin != nil && a.mode == modeSignIn {
+		if m.attempt != a.signin.attempt {
+			return nil
+		}
+		a.signin.busy = false
+		if m.err != nil {
+			a.signin.err = describeSignInErr(m.err)
+			if a.signin.stage == 0 {
+				a.signin.secret.SetValue("")
+			} else {
+				a.signin.code.SetValue("")
+			}
+			return nil
+		}
+		a.signin = nil
+	} else if m.attempt != a.sessionID {
+		return nil // an older switch
+	} else if m.err != nil {
+		a.setErr(m.err)
+		a.status = ""
+		return nil
+	}
+	return a.install(m.sess)
+}
+
+// install makes sess current: every pane starts over and results of the
+// previous session are dropped.
+func (a *App) install(sess Session) tea.Cmd {
+	for _, p := range a.panes {
+		p.leave(a)
+	}
+	if sess.Client != a.sess.Client {
+		a.orgs = nil
+	}
+	a.sess = sess
+	a.sessionID++
+	a.panes = newPanes()
+	a.mode = modeNormal
+	a.errText = ""
+	a.status = fmt.Sprintf("signed in as %s", sanitize.String(sess.User))
+	return a.start()
+}
+
+// orgsMsg lists the signed-in user's organizations.
+type orgsMsg struct {
+	session uint64
+	names   []string
+	err     error
+}
+
+// loadOrgs fetches the user's organizations for `:org` completion; when no
+// org was chosen it opens the first one.
+func (a *App) loadOrgs() tea.Cmd {
+	c, session := a.sess.Client, a.sessionID
+	if c == nil || a.orgs != nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+		defer cancel()
+		orgs, err := hubclient.ListAll(ctx, c, func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Organization, *hubclient.Response, error) {
+			return c.Users.ListOrgs(ctx, &hubclient.UserOrgListOptions{ListOptions: o})
+		}, nil)
+		names := make([]string, 0, len(orgs))
+		for _, o := range orgs {
+			names = append(names, o.OrgName)
+		}
+		return orgsMsg{session: session, names: names, err: err}
+	}
+}
+
+// onOrgs records the user's organizations.
+func (a *App) onOrgs(m orgsMsg) tea.Cmd {
+	if m.session != a.sessionID || m.err != nil {
+		return nil // an OAT cannot list orgs; completion then offers the current one
+	}
+	a.orgs = m.names
+	if a.sess.Org == a.sess.User && len(m.names) > 0 {
+		return a.switchOrg(m.names[0])
+	}
+	return nil
+}
+
+// switchOrg shows another organization with the same sign-in.
+func (a *App) switchOrg(org string) tea.Cmd {
+	if !validOrgName(org) {
+		a.setErr(fmt.Errorf("%q is not a valid organization name (4–30 lower-case letters and digits)", sanitize.String(org)))
+		return nil
+	}
+	sess := a.sess
+	sess.Org = org
+	active := a.active
+	cmd := a.install(sess)
+	if active != 0 {
+		a.active = active
+		cmd = a.enterPane()
+	}
+	a.status = "organization " + org
+	return cmd
+}
+
+// validOrgName checks the Hub's namespace rule: lower-case letters and
+// digits, 2 to 255 characters (Docker IDs are 4–30, older orgs shorter).
+func validOrgName(s string) bool {
+	if len(s) < 2 || len(s) > 255 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// switchContext signs in to another context from the config file, in a Cmd.
+func (a *App) switchContext(name string) tea.Cmd {
+	if a.opts.Switch == nil {
+		a.setErr(fmt.Errorf("no contexts are configured: run `hubtui config init` and edit the file"))
+		return nil
+	}
+	a.sessionID++
+	attempt := a.sessionID
+	a.status = "switching to context " + sanitize.String(name) + "…"
+	sw := a.opts.Switch
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+		defer cancel()
+		sess, err := sw(ctx, name)
+		if err != nil {
+			return signedInMsg{attempt: attempt, err: fmt.Errorf("context %s: %w", name, err)}
+		}
+		return signedInMsg{attempt: attempt, sess: sess}
+	}
+}
+
+// view draws the sign-in screen.
+func (s *signin) view(a *App) string {
+	t := a.theme
+	var b strings.Builder
+	b.WriteString(t.Title.Render("Sign in to Docker Hub") + "\n")
+	hub := s.base.HubURL
+	if hub == "" {
+		hub = hubclient.DefaultBaseURL
+	}
+	b.WriteString(t.Dim.Render(sanitize.String(hub)) + "\n\n")
+	for _, in := range s.inputs() {
+		in.SetWidth(30)
+		b.WriteString(in.View() + "\n")
+	}
+	b.WriteString("\n")
+	switch {
+	case s.busy:
+		b.WriteString(a.spin.View() + " signing in…\n")
+	case s.err != "":
+		b.WriteString(t.Error.Render(wrap(s.err, 60, "")) + "\n")
+	case s.stage == 1:
+		b.WriteString(t.Dim.Render("Two-factor authentication is on: enter the code from your app.") + "\n")
+	default:
+		b.WriteString(t.Dim.Render("A personal access token is safer than a password. Nothing is saved.") + "\n")
+	}
+	b.WriteString("\n" + t.Dim.Render("enter continue · tab next field · esc back/quit"))
+	box := t.Box.Render(b.String())
+	return lipgloss.Place(a.w, a.h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// describeSignInErr is a sign-in failure in the server's own words.
+func describeSignInErr(err error) string {
+	var ae *hubclient.APIError
+	if errors.As(err, &ae) && ae.StatusCode == 401 && ae.Words() != "" {
+		return sanitize.String(ae.Words())
+	}
+	return describeErr(err)
+}

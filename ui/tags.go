@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/table"
+)
+
+// Columns of the tags list.
+const (
+	tagColName = iota
+	tagColDigest
+	tagColSize
+	tagColPlatforms
+	tagColPushed
+	tagColPulled
+)
+
+// tagsSpec lists a repository's tags.
+func tagsSpec() listSpec[hubclient.Tag] {
+	return listSpec[hubclient.Tag]{
+		kind: state.Tags,
+		noun: "tags",
+		columns: []table.Column{
+			{Title: "TAG", Min: 12, Max: 40, Flex: 2},
+			{Title: "DIGEST", Min: 19, Max: 19},
+			{Title: "SIZE", Min: 9, Max: 9, Align: lipgloss.Right},
+			{Title: "PLATFORMS", Min: 12, Max: 44, Flex: 2},
+			{Title: "LAST PUSHED", Min: 16, Max: 16},
+			{Title: "LAST PULLED", Min: 16, Max: 16},
+		},
+		cell: func(t hubclient.Tag, col int) string {
+			switch col {
+			case tagColName:
+				return t.Name
+			case tagColDigest:
+				return shortDigest(t.Digest)
+			case tagColSize:
+				return humanBytes(t.FullSize)
+			case tagColPlatforms:
+				return platforms(t)
+			case tagColPushed:
+				return shortTime(t.TagLastPushed)
+			case tagColPulled:
+				return shortTime(t.TagLastPulled)
+			}
+			return ""
+		},
+		schema: state.Schema[hubclient.Tag]{
+			Name: func(t hubclient.Tag) string { return t.Name },
+			Compare: func(a, b hubclient.Tag, col int) int {
+				switch col {
+				case tagColDigest:
+					return strings.Compare(a.Digest, b.Digest)
+				case tagColSize:
+					return compareInt(a.FullSize, b.FullSize)
+				case tagColPlatforms:
+					return strings.Compare(platforms(a), platforms(b))
+				case tagColPushed:
+					return a.TagLastPushed.Compare(b.TagLastPushed)
+				case tagColPulled:
+					return a.TagLastPulled.Compare(b.TagLastPulled)
+				}
+				return strings.Compare(a.Name, b.Name)
+			},
+		},
+		id: func(t hubclient.Tag) string { return t.Name },
+		fetch: func(c *hubclient.Client, ref string) hubclient.PageFunc[hubclient.Tag] {
+			ns, repo, _ := strings.Cut(ref, "/")
+			return func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Tag, *hubclient.Response, error) {
+				return c.Tags.List(ctx, ns, repo, &hubclient.TagListOptions{ListOptions: o})
+			}
+		},
+	}
+}
+
+// shortDigest is "sha256:0123456789ab".
+func shortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19]
+	}
+	return d
+}
+
+// platforms is "linux/amd64, linux/arm64/v8".
+func platforms(t hubclient.Tag) string {
+	parts := make([]string, 0, len(t.Images))
+	for _, im := range t.Images {
+		parts = append(parts, im.Platform())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tagsPane lists the tags of one repository (`:tags acme/web`, or t on a repository).
+type tagsPane struct {
+	l *list[hubclient.Tag]
+}
+
+func newTagsPane() *tagsPane { return &tagsPane{l: newList(tagsSpec())} }
+
+func (p *tagsPane) kind() state.Kind { return state.Tags }
+func (p *tagsPane) title() string    { return "Tags" }
+func (p *tagsPane) busy() bool       { return p.l.coll.Status == state.Loading }
+func (p *tagsPane) filterable() bool { return p.l.scope != "" }
+func (p *tagsPane) query() string    { return p.l.want.Query }
+func (p *tagsPane) leave(*App)       { p.l.leave() }
+
+func (p *tagsPane) enter(a *App) tea.Cmd {
+	if p.l.scope == "" {
+		return nil
+	}
+	if p.l.coll.Status == state.Idle || p.l.coll.Status == state.Failed && len(p.l.coll.Items) == 0 {
+		return p.l.load(a)
+	}
+	return nil
+}
+
+func (p *tagsPane) setQuery(_ *App, q string) tea.Cmd { return p.l.setQuery(q) }
+
+func (p *tagsPane) selectedName() string {
+	if t, ok := p.l.selected(); ok {
+		return p.l.scope + ":" + t.Name
+	}
+	return ""
+}
+
+func (p *tagsPane) crumbs() []string {
+	if p.l.scope == "" {
+		return nil
+	}
+	return []string{"Repos", p.l.scope, "Tags"}
+}
+
+func (p *tagsPane) applies(act Action) bool { return act != ActTags && act != ActOpen }
+
+func (p *tagsPane) footer(*App) []Action {
+	return []Action{ActBack, ActSort, ActMark, ActCopy, ActRefresh}
+}
+
+func (p *tagsPane) status(a *App) string {
+	if p.l.scope == "" {
+		return ""
+	}
+	return p.l.status(a)
+}
+
+func (p *tagsPane) action(a *App, act Action) (tea.Cmd, bool) {
+	if p.l.scope == "" {
+		return nil, false
+	}
+	if p.l.move(act) {
+		return nil, true
+	}
+	switch act {
+	case ActSort:
+		return p.l.cycleSort(), true
+	case ActSortReverse:
+		return p.l.reverseSort(), true
+	case ActRefresh:
+		return p.l.load(a), true
+	case ActBack:
+		if p.l.want.Query != "" {
+			a.filter.SetValue("")
+			return p.l.setQuery(""), true
+		}
+		return a.switchPane(a.paneIndex(state.Repos)), true
+	}
+	return nil, false
+}
+
+func (p *tagsPane) handleMsg(a *App, msg tea.Msg) tea.Cmd {
+	cmd, _ := p.l.handle(a, msg)
+	return cmd
+}
+
+func (p *tagsPane) view(a *App, w, h int) string {
+	if p.l.scope == "" {
+		return "\n  " + a.theme.Title.Render("Tags") + "\n\n  " +
+			wrap("Pick a repository first: press t on a repository in the Repos pane, or type :tags namespace/name (tab completes).", w-4, "  ")
+	}
+	return p.l.view(a, w, h)
+}
+
+// openTags shows the tags of ref ("acme/web").
+func (a *App) openTags(ref string) tea.Cmd {
+	i := a.paneIndex(state.Tags)
+	tp := a.panes[i].(*tagsPane)
+	if tp.l.scope != ref {
+		tp.l.reset(ref)
+	}
+	return a.switchPane(i)
+}
+
+// repoNames are the loaded repositories as "namespace/name", for completion.
+func (a *App) repoNames() []string {
+	rp := a.panes[a.paneIndex(state.Repos)].(*reposPane)
+	items := rp.l.coll.Items
+	out := make([]string, len(items))
+	for i, r := range items {
+		out[i] = r.Namespace + "/" + r.Name
+	}
+	return out
+}
+
+// orgNames are organizations to complete `:org` with.
+func (a *App) orgNames() []string {
+	if len(a.orgs) > 0 {
+		return a.orgs
+	}
+	if a.sess.Org == "" {
+		return nil
+	}
+	return []string{a.sess.Org}
+}
