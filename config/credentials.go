@@ -544,3 +544,35 @@ func Resolve(ctx context.Context, opts ResolveOptions) (cred Credential, ok bool
 	}
 	return cred, true, nil
 }
+
+// SaveTarget names the credential helper a sign-in for hubURL can be saved
+// to — the Docker config's credHelpers entry for the Hub, else its
+// credsStore — and the server URL to file it under. helper is "" when the
+// Docker config names none; secrets are never written to a plain file.
+func SaveTarget(dockerConfigPath, hubURL string) (helper, serverURL string, err error) {
+	if dockerConfigPath == "" {
+		if dockerConfigPath, err = DockerConfigPath(nil); err != nil {
+			return "", "", err
+		}
+	}
+	keys, serverURL := registryKeys(hubURL)
+	if len(keys) == 0 {
+		return "", "", nil
+	}
+	cf, err := readDockerConfig(dockerConfigPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	for _, k := range keys {
+		if h := cf.CredHelpers[k]; h != "" {
+			return h, serverURL, checkHelperName(h)
+		}
+	}
+	if cf.CredsStore != "" {
+		return cf.CredsStore, serverURL, checkHelperName(cf.CredsStore)
+	}
+	return "", serverURL, nil
+}

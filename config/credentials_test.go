@@ -465,3 +465,32 @@ func TestCredentialNeverPrintsSecret(t *testing.T) {
 		t.Errorf("empty secret prints as %q", got)
 	}
 }
+
+func TestSaveTarget(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.json")
+	if h, _, err := SaveTarget(path, ""); h != "" || err != nil {
+		t.Fatalf("missing file: %q %v", h, err)
+	}
+	write := func(body string) {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"credsStore":"desktop"}`)
+	if h, url, err := SaveTarget(path, ""); h != "desktop" || url != DockerHubServerURL || err != nil {
+		t.Fatalf("credsStore: %q %q %v", h, url, err)
+	}
+	write(`{"credsStore":"desktop","credHelpers":{"index.docker.io":"pass"}}`)
+	if h, _, err := SaveTarget(path, ""); h != "pass" || err != nil {
+		t.Fatalf("credHelpers: %q %v", h, err)
+	}
+	write(`{"credsStore":"../evil"}`)
+	if _, _, err := SaveTarget(path, ""); err == nil {
+		t.Fatal("a helper name with a path was accepted")
+	}
+	write(`{"auths":{"https://index.docker.io/v1/":{"auth":"eDp5"}}}`)
+	if h, _, err := SaveTarget(path, ""); h != "" || err != nil {
+		t.Fatalf("auths only: %q %v", h, err)
+	}
+}

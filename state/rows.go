@@ -42,7 +42,16 @@ func Derive[T any](items []T, spec Spec, sch Schema[T]) Rows {
 			r.Indices[i] = i
 		}
 	} else {
-		matches := fuzzy.FindFrom(spec.Query, source[T]{items, sch.Name})
+		// FindFromNoSort plus one sort of small keys is several times faster
+		// than fuzzy's stable sort of whole matches when most rows match
+		// (a one-letter query), and gives the same order.
+		matches := fuzzy.FindFromNoSort(spec.Query, source[T]{items, sch.Name})
+		slices.SortFunc(matches, func(a, b fuzzy.Match) int {
+			if a.Score != b.Score {
+				return cmp.Compare(b.Score, a.Score) // best first
+			}
+			return cmp.Compare(a.Index, b.Index) // ties keep the server order
+		})
 		r.Indices = make([]int, len(matches))
 		r.Highlights = make(map[int][]int, len(matches))
 		for i, m := range matches {

@@ -64,36 +64,39 @@ type item struct {
 	pulls int
 }
 
-var schema = Schema[item]{
-	Name: func(i item) string { return i.name },
-	Compare: func(a, b item, col int) int {
-		if col == 1 {
-			return a.pulls - b.pulls
-		}
-		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
-	},
+// testSchema reads items by name and pulls.
+func testSchema() Schema[item] {
+	return Schema[item]{
+		Name: func(i item) string { return i.name },
+		Compare: func(a, b item, col int) int {
+			if col == 1 {
+				return a.pulls - b.pulls
+			}
+			switch {
+			case a.name < b.name:
+				return -1
+			case a.name > b.name:
+				return 1
+			}
+			return 0
+		},
+	}
 }
 
 func TestDeriveFilterSort(t *testing.T) {
 	items := []item{{"web", 3}, {"api", 9}, {"worker", 1}, {"café-web", 5}}
-	r := Derive(items, Spec{Query: "", SortCol: -1}, schema)
+	r := Derive(items, Spec{Query: "", SortCol: -1}, testSchema())
 	if fmt.Sprint(r.Indices) != "[0 1 2 3]" {
 		t.Fatalf("server order: %v", r.Indices)
 	}
-	r = Derive(items, Spec{Query: "web", SortCol: -1}, schema)
+	r = Derive(items, Spec{Query: "web", SortCol: -1}, testSchema())
 	if len(r.Indices) != 2 || r.Indices[0] != 0 {
 		t.Fatalf("filter: %v", r.Indices)
 	}
 	if got := fmt.Sprint(r.Highlights[3]); got != "[5 6 7]" {
 		t.Fatalf("rune highlights of café-web = %s", got)
 	}
-	r = Derive(items, Spec{SortCol: 1, Desc: true}, schema)
+	r = Derive(items, Spec{SortCol: 1, Desc: true}, testSchema())
 	if fmt.Sprint(r.Indices) != "[1 3 0 2]" {
 		t.Fatalf("sort by pulls desc: %v", r.Indices)
 	}
@@ -107,13 +110,13 @@ func BenchmarkDeriveFilter100k(b *testing.B) {
 	for _, q := range []string{"a", "svc", "service-99"} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
-				Derive(items, Spec{Query: q, SortCol: -1}, schema)
+				Derive(items, Spec{Query: q, SortCol: -1}, testSchema())
 			}
 		})
 	}
 	b.Run("sort", func(b *testing.B) {
 		for b.Loop() {
-			Derive(items, Spec{SortCol: 1, Desc: true}, schema)
+			Derive(items, Spec{SortCol: 1, Desc: true}, testSchema())
 		}
 	})
 }

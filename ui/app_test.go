@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -498,5 +499,32 @@ func TestSignInWithTwoFactor(t *testing.T) {
 	d.until("repositories", d.reposLoaded)
 	if d.app.sess.User != "ops" {
 		t.Fatalf("signed in as %q", d.app.sess.User)
+	}
+}
+
+func TestSignInSavesOnlyWhenAsked(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	dial := func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+		return hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(user, secret), hubclient.WithClock(fixedNow))
+	}
+	var saved []string
+	save := func(_ context.Context, user string, secret hubclient.Secret) error {
+		saved = append(saved, user+":"+secret.Reveal())
+		return nil
+	}
+	d := newDriver(t, Options{Session: Session{HubURL: url, Org: "acme"}, Dial: dial, Save: save, SaveHelper: "fake"}, 100, 30)
+	if !strings.Contains(d.screen(), "ctrl+s sign in and save with docker-credential-fake") {
+		t.Fatalf("no save hint:\n%s", d.screen())
+	}
+	d.typeText("demo")
+	d.key("enter")
+	d.typeText("demo")
+	d.key("ctrl+s")
+	d.until("repositories", d.reposLoaded)
+	if len(saved) != 1 || saved[0] != "demo:demo" {
+		t.Fatalf("saved %v", saved)
+	}
+	if !strings.Contains(d.app.status, "credentials saved with docker-credential-fake") {
+		t.Fatalf("status %q", d.app.status)
 	}
 }

@@ -30,6 +30,7 @@ type signin struct {
 	client             *hubclient.Client
 	challenge          hubclient.Secret
 	attempt            uint64
+	save               bool // save the credentials once signed in
 }
 
 func newSignin(base Session) *signin {
@@ -74,6 +75,8 @@ type signedInMsg struct {
 	attempt uint64
 	sess    Session
 	err     error
+	saveErr error // signed in, but saving the credentials failed
+	saved   bool
 }
 
 // twoFactorMsg asks for the code.
@@ -105,13 +108,16 @@ func (s *signin) update(a *App, msg tea.Msg) tea.Cmd {
 		case "shift+tab", "up":
 			s.focusIdx = (s.focusIdx + len(s.inputs()) - 1) % len(s.inputs())
 			return s.focus()
-		case "enter":
+		case "enter", "ctrl+s":
 			if s.busy {
 				return nil
 			}
-			if s.stage == 0 && s.focusIdx == 0 {
+			if s.stage == 0 && s.focusIdx == 0 && k.String() == "enter" {
 				s.focusIdx = 1
 				return s.focus()
+			}
+			if s.stage == 0 {
+				s.save = k.String() == "ctrl+s" && a.opts.Save != nil
 			}
 			return s.submit(a)
 		}
@@ -150,7 +156,7 @@ func (s *signin) submit(a *App) tea.Cmd {
 		}
 		s.busy = true
 		client, challenge, base := s.client, s.challenge, s.base
-		user := s.user.Value()
+		user, secret, save := s.user.Value(), hubclient.Secret(s.secret.Value()), s.saver(a)
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
 			defer cancel()
@@ -158,7 +164,7 @@ func (s *signin) submit(a *App) tea.Cmd {
 				return signedInMsg{attempt: attempt, err: err}
 			}
 			base.Client, base.User = client, user
-			return signedInMsg{attempt: attempt, sess: base}
+			return save(ctx, signedInMsg{attempt: attempt, sess: base}, user, secret)
 		}
 	}
 	user := strings.TrimSpace(s.user.Value())
@@ -172,7 +178,7 @@ func (s *signin) submit(a *App) tea.Cmd {
 		return nil
 	}
 	s.busy = true
-	dial, base := a.opts.Dial, s.base
+	dial, base, save := a.opts.Dial, s.base, s.saver(a)
 	return func() tea.Msg {
 		client, err := dial(user, secret)
 		if err != nil {
@@ -192,7 +198,21 @@ func (s *signin) submit(a *App) tea.Cmd {
 		if base.Org == "" {
 			base.Org = user
 		}
-		return signedInMsg{attempt: attempt, sess: base}
+		return save(ctx, signedInMsg{attempt: attempt, sess: base}, user, secret)
+	}
+}
+
+// saver returns what to do after a successful sign-in: save the typed
+// credentials with the credential helper when the user asked, else nothing.
+func (s *signin) saver(a *App) func(ctx context.Context, m signedInMsg, user string, secret hubclient.Secret) tea.Msg {
+	store := a.opts.Save
+	if !s.save || store == nil {
+		return func(_ context.Context, m signedInMsg, _ string, _ hubclient.Secret) tea.Msg { return m }
+	}
+	return func(ctx context.Context, m signedInMsg, user string, secret hubclient.Secret) tea.Msg {
+		m.saveErr = store(ctx, user, secret)
+		m.saved = m.saveErr == nil
+		return m
 	}
 }
 
@@ -220,7 +240,14 @@ func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
 		a.status = ""
 		return nil
 	}
-	return a.install(m.sess)
+	cmd := a.install(m.sess)
+	switch {
+	case m.saveErr != nil:
+		a.setErr(fmt.Errorf("signed in, but saving the credentials failed: %w", m.saveErr))
+	case m.saved:
+		a.status += fmt.Sprintf(" · credentials saved with docker-credential-%s", sanitize.String(a.opts.SaveHelper))
+	}
+	return cmd
 }
 
 // install makes sess current: every pane starts over and results of the
@@ -359,7 +386,11 @@ func (s *signin) view(a *App) string {
 	default:
 		b.WriteString(t.Dim.Render("A personal access token is safer than a password. Nothing is saved.") + "\n")
 	}
-	b.WriteString("\n" + t.Dim.Render("enter continue · tab next field · esc back/quit"))
+	keys := "enter continue · tab next field · esc back/quit"
+	if a.opts.Save != nil && a.opts.SaveHelper != "" && s.stage == 0 {
+		keys = "enter sign in · ctrl+s sign in and save with docker-credential-" + sanitize.String(a.opts.SaveHelper) + "\ntab next field · esc quit"
+	}
+	b.WriteString("\n" + t.Dim.Render(keys))
 	box := t.Box.Render(b.String())
 	return lipgloss.Place(a.w, a.h, lipgloss.Center, lipgloss.Center, box)
 }
