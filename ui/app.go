@@ -601,7 +601,7 @@ func (a *App) footerLine() string {
 	used := 0
 	for _, act := range acts {
 		b := a.keys.Binding(act)
-		if a.readOnly() && b.Mutates {
+		if (a.readOnly() && b.Mutates) || len(b.Keys) == 0 {
 			continue
 		}
 		s := a.theme.Key.Render(b.Label) + " " + a.theme.Footer.Render(shortHelp(b))

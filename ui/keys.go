@@ -112,8 +112,8 @@ func (k *Keymap) index() {
 }
 
 // WithOverrides replaces the keys of the named actions (from the config
-// file). An unknown action, an empty key list or a key bound twice is an
-// error naming it.
+// file); an empty list unbinds the action. An unknown action or a key bound
+// twice is an error naming it.
 func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
 	out := Keymap{bindings: slices.Clone(k.bindings)}
 	names := make([]string, 0, len(over))
@@ -127,11 +127,11 @@ func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
 		if i < 0 {
 			return k, fmt.Errorf("keys: unknown action %q (known: %s)", name, strings.Join(k.actionNames(), ", "))
 		}
-		if len(keys) == 0 {
-			return k, fmt.Errorf("keys: action %q has no keys", name)
-		}
 		out.bindings[i].Keys = slices.Clone(keys)
-		out.bindings[i].Label = keys[0]
+		out.bindings[i].Label = ""
+		if len(keys) > 0 {
+			out.bindings[i].Label = keys[0]
+		}
 	}
 	seen := map[string]Action{}
 	for _, b := range out.bindings {
@@ -160,6 +160,9 @@ func (k Keymap) Lookup(key string) (Action, bool) {
 	return a, ok
 }
 
+// Bindings returns every binding in help order.
+func (k Keymap) Bindings() []Binding { return slices.Clone(k.bindings) }
+
 // Binding returns the binding of a.
 func (k Keymap) Binding(a Action) Binding {
 	for _, b := range k.bindings {
@@ -178,7 +181,7 @@ func (k Keymap) Groups(readOnly bool, keep func(Action) bool) [][]Binding {
 	for _, g := range order {
 		var group []Binding
 		for _, b := range k.bindings {
-			if b.Group != g || (readOnly && b.Mutates) || (keep != nil && !keep(b.Action)) {
+			if b.Group != g || len(b.Keys) == 0 || (readOnly && b.Mutates) || (keep != nil && !keep(b.Action)) {
 				continue
 			}
 			group = append(group, b)

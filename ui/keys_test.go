@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hubtui/hubtui/assets"
+	"github.com/hubtui/hubtui/config"
+)
+
+func TestConfigTemplateListsEveryAction(t *testing.T) {
+	tmpl := string(assets.ConfigTemplate())
+	for _, b := range DefaultKeymap().Bindings() {
+		if !strings.Contains(tmpl, "# "+string(b.Action)+":") {
+			t.Errorf("the config template does not document the action %q", b.Action)
+		}
+	}
+	// Uncommented, every line of the keys section must load and apply.
+	var lines []string
+	in := false
+	for _, l := range strings.Split(tmpl, "\n") {
+		if l == "keys:" {
+			in = true
+			lines = append(lines, l)
+			continue
+		}
+		if in {
+			lines = append(lines, strings.Replace(l, "  # ", "  ", 1))
+		}
+	}
+	cfg, err := config.Parse("template-keys", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DefaultKeymap().WithOverrides(cfg.Keys); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestKeymapOverrides(t *testing.T) {
+	k, err := DefaultKeymap().WithOverrides(map[string][]string{"quit": {"x"}, "copy": {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := k.Lookup("x"); !ok || a != ActQuit {
+		t.Fatalf("x → %v %v", a, ok)
+	}
+	if _, ok := k.Lookup("q"); ok {
+		t.Fatal("q still bound after quit was remapped")
+	}
+	if _, ok := k.Lookup("y"); ok {
+		t.Fatal("copy not unbound")
+	}
+	for _, g := range k.Groups(false, nil) {
+		for _, b := range g {
+			if b.Action == ActCopy {
+				t.Fatal("an unbound action is shown in help")
+			}
+		}
+	}
+	if _, err := DefaultKeymap().WithOverrides(map[string][]string{"fly": {"f"}}); err == nil || !strings.Contains(err.Error(), `unknown action "fly"`) {
+		t.Fatalf("unknown action: %v", err)
+	}
+	if _, err := DefaultKeymap().WithOverrides(map[string][]string{"quit": {"j"}}); err == nil || !strings.Contains(err.Error(), `"j" is bound to both`) {
+		t.Fatalf("double binding: %v", err)
+	}
+}
