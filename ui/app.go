@@ -385,6 +385,11 @@ func (a *App) setErr(err error) {
 		a.errText = ""
 		return
 	}
+	var tf *hubclient.TwoFactorRequiredError
+	if errors.As(err, &tf) && a.sess.Client != nil && a.mode != modeSignIn {
+		a.reauth(tf)
+		return
+	}
 	a.errText = describeErr(err)
 	a.errAt = a.opts.Now()
 }

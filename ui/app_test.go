@@ -528,3 +528,21 @@ func TestSignInSavesOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("status %q", d.app.status)
 	}
 }
+
+func TestTwoFactorSessionExpiryAsksForANewCode(t *testing.T) {
+	clock := hubsim.NewFakeClock(fixedNow())
+	sim, url := startSim(t, hubsim.Options{Clock: clock})
+	c, err := hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials("ops", "ops"), hubclient.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Session: Session{Client: c, User: "ops", Org: "acme", HubURL: url}}, 100, 30)
+	d.until("the 2FA prompt", func() bool { return d.app.mode == modeSignIn && d.app.signin.stage == 1 })
+	code, _ := sim.TOTP(hubsim.TwoFactorSecret)
+	d.typeText(code)
+	d.key("enter")
+	d.until("repositories", d.reposLoaded)
+	if d.app.sess.User != "ops" || d.app.sess.Org != "acme" {
+		t.Fatalf("session %+v", d.app.sess)
+	}
+}

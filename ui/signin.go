@@ -403,3 +403,16 @@ func describeSignInErr(err error) string {
 	}
 	return describeErr(err)
 }
+
+// reauth asks for a new two-factor code when a two-factor session expired
+// (the Hub will not renew it from the password alone); after the code the
+// console starts over in the same org.
+func (a *App) reauth(tf *hubclient.TwoFactorRequiredError) {
+	s := newSignin(a.sess)
+	s.client, s.challenge = a.sess.Client, tf.Token
+	s.stage, s.focusIdx = 1, 0
+	s.err = "Your session expired. Enter a new two-factor code to go on."
+	s.focus()
+	a.signin = s
+	a.mode = modeSignIn
+}
