@@ -27,6 +27,8 @@ const (
 	minHeight = 15
 	// rateTick refreshes the header's rate budget and countdowns.
 	rateTick = time.Second
+	// errLinger is how long an error stays on the status line.
+	errLinger = 15 * time.Second
 )
 
 // Session is a signed-in connection to one Hub.
@@ -163,6 +165,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.theme = NewTheme(a.opts.Theme, a.dark)
 		return a, nil
 	case tickMsg:
+		if a.errText != "" && time.Time(msg).Sub(a.errAt) > errLinger {
+			a.errText = "" // an error stays on the status line for a while, then clears
+		}
 		return a, tick()
 	case spinner.TickMsg:
 		var cmd tea.Cmd

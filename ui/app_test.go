@@ -252,6 +252,17 @@ func TestPaletteJumpsToTagsWithCompletionAndHistory(t *testing.T) {
 	if v := d.app.palette.input.Value(); v != "tags acme/web" {
 		t.Fatalf("repository completion gave %q", v)
 	}
+	d.key("esc", ":")
+	d.typeText("tags acme/p")
+	d.key("tab")
+	first := d.app.palette.input.Value()
+	d.key("tab")
+	second := d.app.palette.input.Value()
+	if !strings.HasPrefix(first, "tags acme/p") || !strings.HasPrefix(second, "tags acme/p") || first == second {
+		t.Fatalf("tab did not cycle the candidates: %q then %q", first, second)
+	}
+	d.key("esc", ":")
+	d.typeText("tags acme/web")
 	d.key("enter")
 	if d.app.cur().kind() != state.Tags {
 		t.Fatalf("active pane %v", d.app.cur().title())

@@ -46,6 +46,8 @@ type palette struct {
 	histPos int
 	matches []string
 	maxHist int
+	cycle   int    // position when tab cycles through candidates
+	stem    string // what was typed before tab started cycling; "" when not cycling
 }
 
 func newPalette() palette {
@@ -59,6 +61,7 @@ func newPalette() palette {
 func (p *palette) open(a *App) {
 	p.input.SetValue("")
 	p.histPos = len(p.hist)
+	p.stem = ""
 	p.refresh(a)
 }
 
@@ -91,8 +94,10 @@ func (p *palette) history(d int) {
 }
 
 // candidates lists completions of the current line.
-func (p *palette) candidates(a *App) []string {
-	line := p.input.Value()
+func (p *palette) candidates(a *App) []string { return candidatesFor(a, p.input.Value()) }
+
+// candidatesFor lists completions of line.
+func candidatesFor(a *App, line string) []string {
 	name, arg, hasArg := strings.Cut(line, " ")
 	var out []string
 	if !hasArg {
@@ -128,12 +133,19 @@ func (p *palette) candidates(a *App) []string {
 	return out
 }
 
-// refresh recomputes the completions shown under the line.
-func (p *palette) refresh(a *App) { p.matches = p.candidates(a) }
+// refresh recomputes the completions shown under the line after typing
+// (which also ends tab cycling).
+func (p *palette) refresh(a *App) {
+	p.stem = ""
+	p.matches = p.candidates(a)
+}
 
 // completeLine extends the line to the longest common prefix of the candidates.
 func (p *palette) completeLine(a *App) {
-	c := p.candidates(a)
+	if p.stem == "" {
+		p.stem, p.cycle = p.input.Value(), -1
+	}
+	c := candidatesFor(a, p.stem)
 	if len(c) == 0 {
 		return
 	}
@@ -146,10 +158,18 @@ func (p *palette) completeLine(a *App) {
 	if len(c) == 1 && !strings.Contains(prefix, " ") {
 		prefix += " "
 	}
-	if len(prefix) > len(p.input.Value()) {
+	switch {
+	case len(prefix) > len(p.stem):
 		p.input.SetValue(prefix)
+		p.stem = ""
+	case len(c) > 1:
+		// Nothing more in common: tab cycles through the candidates.
+		p.cycle = (p.cycle + 1) % len(c)
+		p.input.SetValue(c[p.cycle])
 		p.input.CursorEnd()
+		return
 	}
+	p.input.CursorEnd()
 	p.matches = p.candidates(a)
 }
 
