@@ -15,7 +15,7 @@ import (
 func ptStr(s string) *string { return &s }
 
 func TestAccountProfile(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	p, _, err := c.Account.Profile(ctx, hubsim.DemoUser)
@@ -42,37 +42,37 @@ func TestAccountProfile(t *testing.T) {
 
 	// Only the account's owner, and changes only with a password session.
 	_, _, err = c.Account.Profile(ctx, hubsim.EditorUser)
-	ptStatus(t, "another user's profile", err, http.StatusForbidden)
+	wantStatus(t, "another user's profile", err, http.StatusForbidden)
 	pc := e.client(hubsim.DemoUser, hubsim.DemoPAT)
 	if _, _, err := pc.Account.Profile(ctx, hubsim.DemoUser); err != nil {
 		t.Errorf("PAT reads the profile: %v", err)
 	}
 	_, _, err = pc.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: ptStr("x")})
-	ptStatus(t, "PAT changes the profile", err, http.StatusForbidden)
+	wantStatus(t, "PAT changes the profile", err, http.StatusForbidden)
 	_, _, err = e.client(hubsim.DemoOrg, hubsim.DemoOAT).Account.Profile(ctx, hubsim.DemoOrg)
-	ptStatus(t, "OAT reads a profile", err, http.StatusForbidden)
+	wantStatus(t, "OAT reads a profile", err, http.StatusForbidden)
 	if errors.Is(err, hubclient.ErrNotOffered) {
 		t.Errorf("403 reported as not offered: %v", err)
 	}
 
-	e.refused("nothing to change", func() error {
+	e.nothingSent("nothing to change", func() error {
 		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{})
 		return err
-	}, ptValidation("full_name"))
-	e.refused("bad profile URL", func() error {
+	}, isValidation("full_name"))
+	e.nothingSent("bad profile URL", func() error {
 		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{ProfileURL: ptStr("javascript:alert(1)")})
 		return err
-	}, ptValidation("profile_url"))
-	e.refused("bad gravatar email", func() error {
+	}, isValidation("profile_url"))
+	e.nothingSent("bad gravatar email", func() error {
 		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{GravatarEmail: ptStr("not-an-address")})
 		return err
-	}, ptValidation("gravatar_email"))
-	e.refused("no username", func() error { _, _, err := c.Account.Profile(ctx, ""); return err }, ptValidation("username"))
+	}, isValidation("gravatar_email"))
+	e.nothingSent("no username", func() error { _, _, err := c.Account.Profile(ctx, ""); return err }, isValidation("username"))
 	ro := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly())
-	e.refused("read-only update", func() error {
+	e.nothingSent("read-only update", func() error {
 		_, _, err := ro.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: ptStr("x")})
 		return err
-	}, ptReadOnly)
+	}, isReadOnly)
 	status, body := e.raw(c, http.MethodPatch, "/api/v1.1/users/demo/", "application/json", `{"profile_url":"ftp://x","gravatar_email":"@"}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "profile_url") || !strings.Contains(body, "gravatar_email") {
 		t.Errorf("server-side validation: %d %s", status, body)
@@ -80,7 +80,7 @@ func TestAccountProfile(t *testing.T) {
 }
 
 func TestAccountEmails(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	list, _, err := c.Account.Emails(ctx, hubsim.DemoUser)
@@ -96,7 +96,7 @@ func TestAccountEmails(t *testing.T) {
 		t.Errorf("after add %+v", list)
 	}
 	_, _, err = c.Account.AddEmail(ctx, hubsim.DemoUser, "erin@acme.example")
-	ptStatus(t, "address of another account", err, http.StatusBadRequest)
+	wantStatus(t, "address of another account", err, http.StatusBadRequest)
 	resp, err = c.Account.DeleteEmail(ctx, hubsim.DemoUser, "demo+other@acme.example")
 	if err != nil || resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete: %v", err)
@@ -107,20 +107,20 @@ func TestAccountEmails(t *testing.T) {
 		t.Errorf("delete primary: %v", err)
 	}
 	_, err = c.Account.DeleteEmail(ctx, hubsim.DemoUser, "nobody@acme.example")
-	ptStatus(t, "delete unknown address", err, http.StatusBadRequest)
+	wantStatus(t, "delete unknown address", err, http.StatusBadRequest)
 	_, _, err = c.Account.Emails(ctx, hubsim.MemberUser)
-	ptStatus(t, "another user's addresses", err, http.StatusForbidden)
+	wantStatus(t, "another user's addresses", err, http.StatusForbidden)
 	_, _, err = e.client(hubsim.DemoUser, hubsim.DemoPAT).Account.AddEmail(ctx, hubsim.DemoUser, "x@acme.example")
-	ptStatus(t, "PAT adds an address", err, http.StatusForbidden)
+	wantStatus(t, "PAT adds an address", err, http.StatusForbidden)
 
-	e.refused("bad address", func() error {
+	e.nothingSent("bad address", func() error {
 		_, _, err := c.Account.AddEmail(ctx, hubsim.DemoUser, "Demo <demo@x.example>")
 		return err
-	}, ptValidation("email"))
-	e.refused("empty delete", func() error { _, err := c.Account.DeleteEmail(ctx, hubsim.DemoUser, ""); return err }, ptValidation("email"))
+	}, isValidation("email"))
+	e.nothingSent("empty delete", func() error { _, err := c.Account.DeleteEmail(ctx, hubsim.DemoUser, ""); return err }, isValidation("email"))
 	ro := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly())
-	e.refused("read-only add", func() error { _, _, err := ro.Account.AddEmail(ctx, hubsim.DemoUser, "x@acme.example"); return err }, ptReadOnly)
-	e.refused("read-only delete", func() error { _, err := ro.Account.DeleteEmail(ctx, hubsim.DemoUser, "x@acme.example"); return err }, ptReadOnly)
+	e.nothingSent("read-only add", func() error { _, _, err := ro.Account.AddEmail(ctx, hubsim.DemoUser, "x@acme.example"); return err }, isReadOnly)
+	e.nothingSent("read-only delete", func() error { _, err := ro.Account.DeleteEmail(ctx, hubsim.DemoUser, "x@acme.example"); return err }, isReadOnly)
 	if list, _, err := ro.Account.Emails(ctx, hubsim.DemoUser); err != nil || len(list) != 1 {
 		t.Errorf("read-only list: %v", err)
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 func TestAuditList(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 
@@ -98,16 +98,16 @@ func TestAuditList(t *testing.T) {
 	}
 
 	// Validation refusals.
-	e.refused("to before from", func() error {
+	e.nothingSent("to before from", func() error {
 		_, _, err := c.Audit.List(ctx, hubsim.DemoOrg, &hubclient.AuditListOptions{From: to, To: from})
 		return err
-	}, ptValidation("to"))
-	e.refused("page size", func() error {
+	}, isValidation("to"))
+	e.nothingSent("page size", func() error {
 		_, _, err := c.Audit.List(ctx, hubsim.DemoOrg, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{PageSize: 500}})
 		return err
-	}, ptValidation("page_size"))
-	e.refused("no account", func() error { _, _, err := c.Audit.List(ctx, "", nil); return err }, ptValidation("account"))
-	e.refused("no account actions", func() error { _, _, err := c.Audit.Actions(ctx, ""); return err }, ptValidation("account"))
+	}, isValidation("page_size"))
+	e.nothingSent("no account", func() error { _, _, err := c.Audit.List(ctx, "", nil); return err }, isValidation("account"))
+	e.nothingSent("no account actions", func() error { _, _, err := c.Audit.Actions(ctx, ""); return err }, isValidation("account"))
 	status, body := e.raw(c, http.MethodGet, "/v2/auditlogs/acme?from=yesterday", "", "")
 	if status != http.StatusBadRequest || !strings.Contains(body, `"code":3`) {
 		t.Errorf("bad from: %d %s", status, body)
@@ -115,7 +115,7 @@ func TestAuditList(t *testing.T) {
 }
 
 func TestAuditAccess(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	for _, who := range []struct {
 		id, secret string
@@ -137,8 +137,8 @@ func TestAuditAccess(t *testing.T) {
 			}
 			continue
 		}
-		ptStatus(t, who.id+" reads the log", err, who.status)
-		ptStatus(t, who.id+" reads the actions", aerr, who.status)
+		wantStatus(t, who.id+" reads the log", err, who.status)
+		wantStatus(t, who.id+" reads the actions", aerr, who.status)
 	}
 	// An OAT without audit-log-read.
 	oat, _, err := e.owner().OrgTokens.Create(ctx, hubsim.DemoOrg, hubclient.CreateOrgAccessTokenRequest{Label: "members only",
@@ -147,9 +147,9 @@ func TestAuditAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = e.client(hubsim.DemoOrg, oat.Token.Reveal()).Audit.List(ctx, hubsim.DemoOrg, nil)
-	ptStatus(t, "OAT without audit-log-read", err, http.StatusForbidden)
+	wantStatus(t, "OAT without audit-log-read", err, http.StatusForbidden)
 	_, _, err = e.owner().Audit.List(ctx, "no-such-org", nil)
-	ptStatus(t, "unknown org", err, http.StatusNotFound)
+	wantStatus(t, "unknown org", err, http.StatusNotFound)
 	// A personal namespace has an empty log.
 	logs, _, err := e.owner().Audit.List(ctx, hubsim.DemoUser, nil)
 	if err != nil || len(logs) != 0 {
@@ -212,7 +212,7 @@ func simAuditActions(t *testing.T) []string {
 }
 
 func TestAuditActions(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	acts, _, err := e.owner().Audit.Actions(ctx, hubsim.DemoOrg)
 	if err != nil {
@@ -254,7 +254,7 @@ func TestAuditActions(t *testing.T) {
 }
 
 func TestAuditSince(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	logs, _, err := c.Audit.List(ctx, hubsim.DemoOrg, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: 2, PageSize: 100}})
@@ -290,7 +290,7 @@ func TestAuditSince(t *testing.T) {
 }
 
 func TestAuditSinceWithLiveActivity(t *testing.T) {
-	e := ptStart(t, hubsim.Options{Activity: 400})
+	e := newEnv(t, hubsim.Options{Activity: 400})
 	ctx := context.Background()
 	c := e.owner()
 	start := time.Now().UTC().Add(-time.Second).Truncate(time.Second)

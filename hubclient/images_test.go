@@ -117,7 +117,7 @@ func TestImageList(t *testing.T) {
 		t.Errorf("member: %d %v", len(m), err)
 	}
 	_, _, err = e.client("", "").Images.List(ctx, hubsim.DemoOrg, "web", nil)
-	rpStatus(t, "anonymous", err, http.StatusUnauthorized)
+	wantStatus(t, "anonymous", err, http.StatusUnauthorized)
 	if errors.Is(err, hubclient.ErrNotOffered) {
 		t.Errorf("401 taken for not offered: %v", err)
 	}
@@ -125,17 +125,17 @@ func TestImageList(t *testing.T) {
 	e.nothingSent("bad status", func() error {
 		_, _, err := c.Images.List(ctx, hubsim.DemoOrg, "web", &hubclient.ImageListOptions{Status: "gone"})
 		return err
-	}, rpValidation("status"))
+	}, isValidation("status"))
 	e.nothingSent("bad ordering", func() error {
 		_, _, err := c.Images.List(ctx, hubsim.DemoOrg, "web", &hubclient.ImageListOptions{Ordering: "-size"})
 		return err
-	}, rpValidation("ordering"))
+	}, isValidation("ordering"))
 	e.nothingSent("page_size 101", func() error {
 		_, _, err := c.Images.List(ctx, hubsim.DemoOrg, "web", &hubclient.ImageListOptions{ListOptions: hubclient.ListOptions{PageSize: 101}})
 		return err
-	}, rpValidation("page_size"))
+	}, isValidation("page_size"))
 	for _, q := range []string{"status=gone", "currently_tagged=maybe", "ordering=size", "active_from=yesterday"} {
-		if st, _ := e.raw(c, "GET", "/v2/namespaces/acme/repositories/web/images?"+q, ""); st != 400 {
+		if st, _ := e.rawChecked(c, "GET", "/v2/namespaces/acme/repositories/web/images?"+q, "", ""); st != 400 {
 			t.Errorf("sim %s: %d", q, st)
 		}
 	}
@@ -170,11 +170,11 @@ func TestImageTags(t *testing.T) {
 	if !hubclient.IsStatus(err, http.StatusNotFound) || !errors.Is(err, hubclient.ErrNotOffered) {
 		t.Errorf("unknown digest: %v", err)
 	}
-	e.nothingSent("not a digest", func() error { _, _, err := c.Images.Tags(ctx, hubsim.DemoOrg, "web", "latest", nil); return err }, rpValidation("digest"))
+	e.nothingSent("not a digest", func() error { _, _, err := c.Images.Tags(ctx, hubsim.DemoOrg, "web", "latest", nil); return err }, isValidation("digest"))
 	e.nothingSent("page_size 101", func() error {
 		_, _, err := c.Images.Tags(ctx, hubsim.DemoOrg, "web", latest.Digest, &hubclient.ListOptions{PageSize: 101})
 		return err
-	}, rpValidation("page_size"))
+	}, isValidation("page_size"))
 }
 
 func TestImageSummary(t *testing.T) {
@@ -203,7 +203,7 @@ func TestImageSummary(t *testing.T) {
 	if !errors.Is(err, hubclient.ErrNotOffered) || !hubclient.IsStatus(err, 404) {
 		t.Errorf("missing repository: %v", err)
 	}
-	e.nothingSent("no repository", func() error { _, _, err := c.Images.Summary(ctx, hubsim.DemoOrg, "", time.Time{}); return err }, rpValidation("repository"))
+	e.nothingSent("no repository", func() error { _, _, err := c.Images.Summary(ctx, hubsim.DemoOrg, "", time.Time{}); return err }, isValidation("repository"))
 }
 
 func TestImageDelete(t *testing.T) {
@@ -298,23 +298,23 @@ func TestImageDelete(t *testing.T) {
 
 	// Who may: repository admins.
 	_, _, err = e.member().Images.Delete(ctx, hubsim.DemoOrg, &hubclient.DeleteImagesRequest{Manifests: []hubclient.ImageRef{target}})
-	rpStatus(t, "member", err, http.StatusForbidden)
+	wantStatus(t, "member", err, http.StatusForbidden)
 	_, _, err = e.pat("repo:write").Images.Delete(ctx, hubsim.DemoOrg, &hubclient.DeleteImagesRequest{DryRun: true, Manifests: []hubclient.ImageRef{target}})
-	rpStatus(t, "repo:write PAT", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT", err, http.StatusForbidden)
 
 	e.nothingSent("no manifests", func() error {
 		_, _, err := c.Images.Delete(ctx, hubsim.DemoOrg, &hubclient.DeleteImagesRequest{})
 		return err
-	}, rpValidation("manifests"))
+	}, isValidation("manifests"))
 	e.nothingSent("bad digest", func() error {
 		_, _, err := c.Images.Delete(ctx, hubsim.DemoOrg, &hubclient.DeleteImagesRequest{Manifests: []hubclient.ImageRef{{Repository: "web", Digest: "latest"}}})
 		return err
-	}, rpValidation("manifests"))
+	}, isValidation("manifests"))
 	e.nothingSent("read-only", func() error {
 		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Images.Delete(ctx, hubsim.DemoOrg, &hubclient.DeleteImagesRequest{DryRun: true, Manifests: []hubclient.ImageRef{target}})
 		return err
-	}, rpReadOnly)
-	if st, body := e.raw(c, "POST", "/v2/namespaces/acme/delete-images", `{"dry_run":true,"manifests":[]}`); st != 400 || !strings.Contains(body, "manifests") {
+	}, isReadOnly)
+	if st, body := e.rawChecked(c, "POST", "/v2/namespaces/acme/delete-images", "application/json", `{"dry_run":true,"manifests":[]}`); st != 400 || !strings.Contains(body, "manifests") {
 		t.Errorf("sim empty manifests: %d %s", st, body)
 	}
 }

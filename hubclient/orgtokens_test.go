@@ -14,7 +14,7 @@ import (
 )
 
 func TestOATRoundTrip(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 
@@ -70,7 +70,7 @@ func TestOATRoundTrip(t *testing.T) {
 		t.Errorf("OAT with audit-log-read: %v", err)
 	}
 	_, _, err = oc.OrgTokens.List(ctx, hubsim.DemoOrg, nil)
-	ptStatus(t, "OAT managing OATs", err, http.StatusForbidden)
+	wantStatus(t, "OAT managing OATs", err, http.StatusForbidden)
 	if got, _, _ := c.OrgTokens.Get(ctx, hubsim.DemoOrg, created.ID); got == nil || got.LastUsedAt == nil {
 		t.Errorf("last_used_at not set after use: %+v", got)
 	}
@@ -103,9 +103,9 @@ func TestOATRoundTrip(t *testing.T) {
 		t.Errorf("delete audited as %+v", ev)
 	}
 	_, _, err = c.OrgTokens.Get(ctx, hubsim.DemoOrg, created.ID)
-	ptStatus(t, "get deleted", err, http.StatusNotFound)
+	wantStatus(t, "get deleted", err, http.StatusNotFound)
 	_, err = c.OrgTokens.Delete(ctx, hubsim.DemoOrg, created.ID)
-	ptStatus(t, "delete deleted", err, http.StatusNotFound)
+	wantStatus(t, "delete deleted", err, http.StatusNotFound)
 
 	// Changes made with a PAT are audited with the token as actor.
 	pc := e.client(hubsim.DemoUser, hubsim.DemoPAT)
@@ -122,50 +122,50 @@ func TestOATRoundTrip(t *testing.T) {
 }
 
 func TestOATErrors(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	ok := []hubclient.OrgAccessTokenResource{{Type: hubclient.OATResourceRepo, Path: "acme/*", Scopes: []string{"repo-pull"}}}
 	create := func(cl *hubclient.Client, req hubclient.CreateOrgAccessTokenRequest) func() error {
 		return func() error { _, _, err := cl.OrgTokens.Create(ctx, hubsim.DemoOrg, req); return err }
 	}
-	e.refused("no label", create(c, hubclient.CreateOrgAccessTokenRequest{Resources: ok}), ptValidation("label"))
-	e.refused("no resources", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x"}), ptValidation("resources"))
-	e.refused("bad type", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
-		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_TEAM", Path: "*", Scopes: []string{"team-read"}}}}), ptValidation("resources[0].type"))
-	e.refused("repo scope on org", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
-		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_ORG", Path: "*", Scopes: []string{"repo-push"}}}}), ptValidation("resources[0].scopes"))
-	e.refused("org scope on repo", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
-		Resources: append(ok, hubclient.OrgAccessTokenResource{Type: "TYPE_REPO", Path: "acme/web", Scopes: []string{"member-read"}})}), ptValidation("resources[1].scopes"))
-	e.refused("no scopes", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
-		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "acme/web"}}}), ptValidation("resources[0].scopes"))
-	e.refused("bad repo path", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
-		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "web", Scopes: []string{"repo-pull"}}}}), ptValidation("resources[0].path"))
-	e.refused("empty update", func() error {
+	e.nothingSent("no label", create(c, hubclient.CreateOrgAccessTokenRequest{Resources: ok}), isValidation("label"))
+	e.nothingSent("no resources", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x"}), isValidation("resources"))
+	e.nothingSent("bad type", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
+		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_TEAM", Path: "*", Scopes: []string{"team-read"}}}}), isValidation("resources[0].type"))
+	e.nothingSent("repo scope on org", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
+		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_ORG", Path: "*", Scopes: []string{"repo-push"}}}}), isValidation("resources[0].scopes"))
+	e.nothingSent("org scope on repo", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
+		Resources: append(ok, hubclient.OrgAccessTokenResource{Type: "TYPE_REPO", Path: "acme/web", Scopes: []string{"member-read"}})}), isValidation("resources[1].scopes"))
+	e.nothingSent("no scopes", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
+		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "acme/web"}}}), isValidation("resources[0].scopes"))
+	e.nothingSent("bad repo path", create(c, hubclient.CreateOrgAccessTokenRequest{Label: "x",
+		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "web", Scopes: []string{"repo-pull"}}}}), isValidation("resources[0].path"))
+	e.nothingSent("empty update", func() error {
 		_, _, err := c.OrgTokens.Update(ctx, hubsim.DemoOrg, "id", hubclient.UpdateOrgAccessTokenRequest{})
 		return err
-	}, ptValidation("label"))
-	e.refused("empty id", func() error { _, _, err := c.OrgTokens.Get(ctx, hubsim.DemoOrg, " "); return err }, ptValidation("access_token_id"))
-	e.refused("empty org", func() error { _, err := c.OrgTokens.Delete(ctx, "", "id"); return err }, ptValidation("org_name"))
-	e.refused("list empty org", func() error { _, _, err := c.OrgTokens.List(ctx, "", nil); return err }, ptValidation("name"))
+	}, isValidation("label"))
+	e.nothingSent("empty id", func() error { _, _, err := c.OrgTokens.Get(ctx, hubsim.DemoOrg, " "); return err }, isValidation("access_token_id"))
+	e.nothingSent("empty org", func() error { _, err := c.OrgTokens.Delete(ctx, "", "id"); return err }, isValidation("org_name"))
+	e.nothingSent("list empty org", func() error { _, _, err := c.OrgTokens.List(ctx, "", nil); return err }, isValidation("name"))
 
 	ro := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly())
 	on := true
-	e.refused("read-only create", create(ro, hubclient.CreateOrgAccessTokenRequest{Label: "x", Resources: ok}), ptReadOnly)
-	e.refused("read-only update", func() error {
+	e.nothingSent("read-only create", create(ro, hubclient.CreateOrgAccessTokenRequest{Label: "x", Resources: ok}), isReadOnly)
+	e.nothingSent("read-only update", func() error {
 		_, _, err := ro.OrgTokens.Update(ctx, hubsim.DemoOrg, "id", hubclient.UpdateOrgAccessTokenRequest{IsActive: &on})
 		return err
-	}, ptReadOnly)
-	e.refused("read-only delete", func() error { _, err := ro.OrgTokens.Delete(ctx, hubsim.DemoOrg, "id"); return err }, ptReadOnly)
+	}, isReadOnly)
+	e.nothingSent("read-only delete", func() error { _, err := ro.OrgTokens.Delete(ctx, hubsim.DemoOrg, "id"); return err }, isReadOnly)
 
 	// Roles and token kinds.
 	for _, who := range []struct{ id, secret string }{{hubsim.EditorUser, hubsim.EditorUser}, {hubsim.MemberUser, hubsim.MemberUser},
 		{hubsim.DemoOrg, hubsim.DemoOAT}, {hubsim.OutsiderUser, hubsim.OutsiderUser}} {
 		cl := e.client(who.id, who.secret)
 		_, _, err := cl.OrgTokens.List(ctx, hubsim.DemoOrg, nil)
-		ptStatus(t, who.id+" lists", err, http.StatusForbidden)
+		wantStatus(t, who.id+" lists", err, http.StatusForbidden)
 		_, _, err = cl.OrgTokens.Create(ctx, hubsim.DemoOrg, hubclient.CreateOrgAccessTokenRequest{Label: "x", Resources: ok})
-		ptStatus(t, who.id+" creates", err, http.StatusForbidden)
+		wantStatus(t, who.id+" creates", err, http.StatusForbidden)
 	}
 	// An owner's read-only PAT may look but not change.
 	readPAT, _, err := c.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: "look", Scopes: []string{"repo:read"}})
@@ -178,14 +178,14 @@ func TestOATErrors(t *testing.T) {
 		t.Errorf("read PAT lists: %v", err)
 	}
 	_, _, err = rc.OrgTokens.Create(ctx, hubsim.DemoOrg, hubclient.CreateOrgAccessTokenRequest{Label: "x", Resources: ok})
-	ptStatus(t, "read PAT creates", err, http.StatusForbidden)
+	wantStatus(t, "read PAT creates", err, http.StatusForbidden)
 	_, err = rc.OrgTokens.Delete(ctx, hubsim.DemoOrg, list[0].ID)
-	ptStatus(t, "read PAT deletes", err, http.StatusForbidden)
+	wantStatus(t, "read PAT deletes", err, http.StatusForbidden)
 
 	_, _, err = c.OrgTokens.List(ctx, "no-such-org", nil)
-	ptStatus(t, "unknown org", err, http.StatusNotFound)
+	wantStatus(t, "unknown org", err, http.StatusNotFound)
 	_, _, err = c.OrgTokens.Get(ctx, hubsim.DemoOrg, "no-such-token")
-	ptStatus(t, "unknown token", err, http.StatusNotFound)
+	wantStatus(t, "unknown token", err, http.StatusNotFound)
 
 	// The server's own checks: a repository that does not exist, a path
 	// outside the org, an expiry in the past.
@@ -201,7 +201,7 @@ func TestOATErrors(t *testing.T) {
 	// PATCH answers 400 too, which the document does not list.
 	bad := []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "acme/no-such-repo", Scopes: []string{"repo-pull"}}}
 	_, _, err = e.loose(hubsim.DemoUser, hubsim.DemoPassword).OrgTokens.Update(ctx, hubsim.DemoOrg, list[0].ID, hubclient.UpdateOrgAccessTokenRequest{Resources: bad})
-	ptStatus(t, "patch to a missing repository", err, http.StatusBadRequest)
+	wantStatus(t, "patch to a missing repository", err, http.StatusBadRequest)
 	status, body := e.raw(c, http.MethodPost, "/v2/orgs/acme/access-tokens", "application/json", `{"label":"x","resources":[{"type":"TYPE_ORG","path":"*","scopes":["everything"]}]}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "resources[0].scopes") {
 		t.Errorf("raw create: %d %s", status, body)

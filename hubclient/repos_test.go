@@ -3,11 +3,9 @@ package hubclient_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hubtui/hubtui/hubclient"
@@ -19,44 +17,8 @@ import (
 // have 12 tags each (latest, stable, edge, v1.x.y...).
 const rpDemoRepos = 60
 
-// rpEnv is a demo simulator with contract-checked clients for the
-// repository, tag and image tests.
-type rpEnv struct {
-	t    *testing.T
-	sim  *hubsim.Server
-	url  string
-	v    *contract.Validator
-	sent atomic.Int64
-}
-
-func newRPEnv(t *testing.T) *rpEnv {
-	t.Helper()
-	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	v, err := contract.Load("hubsim/testdata/hub-api.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &rpEnv{t: t, sim: sim, url: url, v: v}
-}
-
-// rpCounting counts requests before handing them on.
-type rpCounting struct {
-	n    *atomic.Int64
-	base http.RoundTripper
-}
-
-func (c rpCounting) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n.Add(1)
-	return c.base.RoundTrip(r)
-}
+// newRPEnv is a demo simulator for the repository, tag and image tests.
+func newRPEnv(t *testing.T) *simEnv { return newEnv(t, hubsim.Options{}, rpKnownDeviation) }
 
 // rpKnownDeviation reports whether a contract error is one of the
 // deliberate deviations of this area from the document: CreateRepository
@@ -68,148 +30,6 @@ func rpKnownDeviation(err error) bool {
 		return false
 	}
 	return ce.Status == http.StatusConflict && ce.Operation == "POST /v2/namespaces/{namespace}/repositories"
-}
-
-// rpBadRequest reports whether every problem of a contract error is with
-// the request: raw requests break the document's rules on purpose to see
-// the simulator refuse them.
-func rpBadRequest(err error) bool {
-	var ce *contract.Error
-	if !errors.As(err, &ce) || len(ce.Problems) == 0 {
-		return false
-	}
-	for _, p := range ce.Problems {
-		if !strings.HasPrefix(p, "request") {
-			return false
-		}
-	}
-	return true
-}
-
-func (e *rpEnv) httpClient() *http.Client { return e.checkedClient(false) }
-
-// checkedClient checks every exchange against the document; with
-// badRequests it lets requests that break it through (their answers are
-// still checked).
-func (e *rpEnv) checkedClient(badRequests bool) *http.Client {
-	return &http.Client{Transport: e.v.Transport(rpCounting{&e.sent, http.DefaultTransport}, func(err error) {
-		if errors.Is(err, contract.ErrUndocumented) || rpKnownDeviation(err) || (badRequests && rpBadRequest(err)) {
-			return
-		}
-		e.t.Error(err)
-	})}
-}
-
-// client signs in as identifier with secret ("" for an anonymous client).
-func (e *rpEnv) client(identifier, secret string, opts ...hubclient.Option) *hubclient.Client {
-	e.t.Helper()
-	all := []hubclient.Option{hubclient.WithBaseURL(e.url), hubclient.WithHTTPClient(e.httpClient())}
-	if secret != "" {
-		all = append(all, hubclient.WithCredentials(identifier, hubclient.Secret(secret)))
-	}
-	c, err := hubclient.New(append(all, opts...)...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
-
-func (e *rpEnv) owner() *hubclient.Client  { return e.client(hubsim.DemoUser, hubsim.DemoPassword) }
-func (e *rpEnv) editor() *hubclient.Client { return e.client(hubsim.EditorUser, hubsim.EditorUser) }
-func (e *rpEnv) member() *hubclient.Client { return e.client(hubsim.MemberUser, hubsim.MemberUser) }
-
-// pat signs in as the demo owner with a new PAT holding scopes.
-func (e *rpEnv) pat(scopes ...string) *hubclient.Client {
-	e.t.Helper()
-	tok, err := e.sim.GrantPAT(hubsim.DemoUser, "test "+strings.Join(scopes, " "), scopes...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return e.client(hubsim.DemoUser, tok)
-}
-
-// nothingSent runs f and fails unless check accepts its error and no
-// request left the client.
-func (e *rpEnv) nothingSent(what string, f func() error, check func(error) bool) {
-	e.t.Helper()
-	before := e.sent.Load()
-	err := f()
-	if !check(err) {
-		e.t.Errorf("%s: unexpected error %v", what, err)
-	}
-	if n := e.sent.Load() - before; n != 0 {
-		e.t.Errorf("%s: sent %d requests, want none", what, n)
-	}
-}
-
-// lastAudit is the newest audit event of the demo org.
-func (e *rpEnv) lastAudit() hubsim.OrgAuditRecord {
-	e.t.Helper()
-	evs := e.sim.OrgAuditTail(hubsim.DemoOrg, 1)
-	if len(evs) != 1 {
-		e.t.Fatal("no audit events")
-	}
-	return evs[0]
-}
-
-// wantAudit checks the newest audit event.
-func (e *rpEnv) wantAudit(action, name, actor string) hubsim.OrgAuditRecord {
-	e.t.Helper()
-	ev := e.lastAudit()
-	if ev.Action != action || ev.Name != name || !strings.HasPrefix(ev.Actor, actor) || ev.Description == "" {
-		e.t.Errorf("audit: got %s %s by %q (%q), want %s %s by %s", ev.Action, ev.Name, ev.Actor, ev.Description, action, name, actor)
-	}
-	return ev
-}
-
-// raw sends one request through the contract-checked transport with c's
-// bearer token, bypassing the client's own checks.
-func (e *rpEnv) raw(c *hubclient.Client, method, path, body string) (int, string) {
-	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if c != nil {
-		tok, err := c.Token(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := e.checkedClient(true).Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
-}
-
-func rpValidation(field string) func(error) bool {
-	return func(err error) bool {
-		var ve *hubclient.ValidationError
-		return errors.As(err, &ve) && ve.Field == field
-	}
-}
-
-func rpReadOnly(err error) bool { return errors.Is(err, hubclient.ErrReadOnly) }
-
-func rpStatus(t *testing.T, what string, err error, status int) {
-	t.Helper()
-	if !hubclient.IsStatus(err, status) {
-		t.Errorf("%s: got %v, want HTTP %d", what, err, status)
-	}
 }
 
 func rpNames(rs []hubclient.Repository) []string {
@@ -303,9 +123,9 @@ func TestRepoList(t *testing.T) {
 
 	// Past the last page; unknown namespace.
 	_, _, err = c.Repos.List(ctx, hubsim.DemoOrg, &hubclient.RepoListOptions{ListOptions: hubclient.ListOptions{Page: 99}})
-	rpStatus(t, "page 99", err, http.StatusNotFound)
+	wantStatus(t, "page 99", err, http.StatusNotFound)
 	_, _, err = c.Repos.List(ctx, "no-such-namespace", nil)
-	rpStatus(t, "unknown namespace", err, http.StatusNotFound)
+	wantStatus(t, "unknown namespace", err, http.StatusNotFound)
 	if err == nil || !strings.Contains(err.Error(), "list repositories of no-such-namespace") {
 		t.Errorf("error lacks context: %v", err)
 	}
@@ -340,18 +160,18 @@ func TestRepoList(t *testing.T) {
 	e.nothingSent("page_size 101", func() error {
 		_, _, err := c.Repos.List(ctx, hubsim.DemoOrg, &hubclient.RepoListOptions{ListOptions: hubclient.ListOptions{PageSize: 101}})
 		return err
-	}, rpValidation("page_size"))
+	}, isValidation("page_size"))
 	e.nothingSent("bad ordering", func() error {
 		_, _, err := c.Repos.List(ctx, hubsim.DemoOrg, &hubclient.RepoListOptions{Ordering: "stars"})
 		return err
-	}, rpValidation("ordering"))
-	e.nothingSent("no namespace", func() error { _, _, err := c.Repos.List(ctx, "", nil); return err }, rpValidation("namespace"))
+	}, isValidation("ordering"))
+	e.nothingSent("no namespace", func() error { _, _, err := c.Repos.List(ctx, "", nil); return err }, isValidation("namespace"))
 
 	// The simulator's own refusals, as the document describes them.
-	if st, body := e.raw(c, "GET", "/v2/namespaces/acme/repositories?ordering=stars", ""); st != 400 || !strings.Contains(body, `"ordering"`) {
+	if st, body := e.rawChecked(c, "GET", "/v2/namespaces/acme/repositories?ordering=stars", "", ""); st != 400 || !strings.Contains(body, `"ordering"`) {
 		t.Errorf("bad ordering: %d %s", st, body)
 	}
-	if st, _ := e.raw(c, "GET", "/v2/namespaces/acme/repositories?page_size=101", ""); st != 400 {
+	if st, _ := e.rawChecked(c, "GET", "/v2/namespaces/acme/repositories?page_size=101", "", ""); st != 400 {
 		t.Errorf("page_size 101: %d", st)
 	}
 }
@@ -384,7 +204,7 @@ func TestRepoListDeprecated(t *testing.T) {
 			t.Errorf("outsider row %+v", r)
 		}
 	}
-	e.nothingSent("no namespace", func() error { _, _, err := c.Repos.ListDeprecated(ctx, "", nil); return err }, rpValidation("namespace"))
+	e.nothingSent("no namespace", func() error { _, _, err := c.Repos.ListDeprecated(ctx, "", nil); return err }, isValidation("namespace"))
 }
 
 func TestRepoCreateGetCheck(t *testing.T) {
@@ -418,19 +238,19 @@ func TestRepoCreateGetCheck(t *testing.T) {
 		t.Errorf("check missing: %v, %v", ok, err)
 	}
 	_, _, err = c.Repos.Get(ctx, hubsim.DemoOrg, "nope")
-	rpStatus(t, "get missing", err, http.StatusNotFound)
+	wantStatus(t, "get missing", err, http.StatusNotFound)
 
 	// The name is taken.
 	_, _, err = c.Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "hubtui-new"})
-	rpStatus(t, "duplicate", err, http.StatusConflict)
+	wantStatus(t, "duplicate", err, http.StatusConflict)
 
 	// Who may create: editors and owners, PATs with repo:write, the OAT.
 	_, _, err = e.member().Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "by-member"})
-	rpStatus(t, "member create", err, http.StatusForbidden)
+	wantStatus(t, "member create", err, http.StatusForbidden)
 	_, _, err = e.client(hubsim.OutsiderUser, hubsim.OutsiderUser).Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "by-outsider"})
-	rpStatus(t, "outsider create", err, http.StatusForbidden)
+	wantStatus(t, "outsider create", err, http.StatusForbidden)
 	_, _, err = e.pat("repo:read").Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "by-read-pat"})
-	rpStatus(t, "repo:read PAT create", err, http.StatusForbidden)
+	wantStatus(t, "repo:read PAT create", err, http.StatusForbidden)
 	if _, _, err := e.editor().Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "by-editor"}); err != nil {
 		t.Errorf("editor create: %v", err)
 	}
@@ -449,17 +269,17 @@ func TestRepoCreateGetCheck(t *testing.T) {
 		t.Errorf("own namespace: %v", err)
 	}
 	_, _, err = c.Repos.Create(ctx, hubsim.EditorUser, &hubclient.RepositoryCreateRequest{Name: "theirs"})
-	rpStatus(t, "someone else's namespace", err, http.StatusForbidden)
+	wantStatus(t, "someone else's namespace", err, http.StatusForbidden)
 
 	// Visibility of one repository.
 	anon := e.client("", "")
 	_, _, err = anon.Repos.Get(ctx, hubsim.DemoOrg, "hubtui-new")
-	rpStatus(t, "anonymous get private", err, http.StatusNotFound)
+	wantStatus(t, "anonymous get private", err, http.StatusNotFound)
 	if ok, _, err := anon.Repos.Check(ctx, hubsim.DemoOrg, "hubtui-new"); ok || err != nil {
 		t.Errorf("anonymous check private: %v, %v", ok, err)
 	}
 	_, _, err = e.client(hubsim.OutsiderUser, hubsim.OutsiderUser).Repos.Get(ctx, hubsim.DemoOrg, "hubtui-new")
-	rpStatus(t, "outsider get private", err, http.StatusNotFound)
+	wantStatus(t, "outsider get private", err, http.StatusNotFound)
 	mine, _, err := e.member().Repos.Get(ctx, hubsim.DemoOrg, "hubtui-new")
 	if err != nil || mine.Permissions.Write || !mine.Permissions.Read {
 		t.Errorf("member get private: %+v, %v", mine, err)
@@ -477,7 +297,7 @@ func TestRepoCreateGetCheck(t *testing.T) {
 		e.nothingSent("name "+bad, func() error {
 			_, _, err := c.Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: bad})
 			return err
-		}, rpValidation("name"))
+		}, isValidation("name"))
 	}
 	for _, good := range []string{"ab", "a.b_c-d", "x1-2.3"} {
 		if !hubclient.ValidRepositoryName(good) {
@@ -487,17 +307,17 @@ func TestRepoCreateGetCheck(t *testing.T) {
 	e.nothingSent("description 101", func() error {
 		_, _, err := c.Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "long", Description: strings.Repeat("é", 101)})
 		return err
-	}, rpValidation("description"))
+	}, isValidation("description"))
 	e.nothingSent("full description 25001", func() error {
 		_, _, err := c.Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "long", FullDescription: strings.Repeat("x", 25001)})
 		return err
-	}, rpValidation("full_description"))
+	}, isValidation("full_description"))
 	e.nothingSent("read-only", func() error {
 		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "ro"})
 		return err
-	}, rpReadOnly)
-	e.nothingSent("get without repository", func() error { _, _, err := c.Repos.Get(ctx, hubsim.DemoOrg, ""); return err }, rpValidation("repository"))
-	e.nothingSent("check without namespace", func() error { _, _, err := c.Repos.Check(ctx, "", "web"); return err }, rpValidation("namespace"))
+	}, isReadOnly)
+	e.nothingSent("get without repository", func() error { _, _, err := c.Repos.Get(ctx, hubsim.DemoOrg, ""); return err }, isValidation("repository"))
+	e.nothingSent("check without namespace", func() error { _, _, err := c.Repos.Check(ctx, "", "web"); return err }, isValidation("namespace"))
 
 	// The simulator checks the same rules (400, error shape with errinfo).
 	for _, body := range []string{
@@ -505,7 +325,7 @@ func TestRepoCreateGetCheck(t *testing.T) {
 		`{"name":"ok-name","namespace":"other"}`,
 		`{"name":"ok-name","namespace":"acme","description":"` + strings.Repeat("d", 101) + `"}`,
 	} {
-		if st, resp := e.raw(c, "POST", "/v2/namespaces/acme/repositories", body); st != 400 || !strings.Contains(resp, `"errinfo"`) {
+		if st, resp := e.rawChecked(c, "POST", "/v2/namespaces/acme/repositories", "application/json", body); st != 400 || !strings.Contains(resp, `"errinfo"`) {
 			t.Errorf("%s: %d %s", body, st, resp)
 		}
 	}
@@ -562,29 +382,29 @@ func TestRepoUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = e.member().Repos.Update(ctx, hubsim.DemoOrg, "member-target", &hubclient.RepositoryUpdateRequest{Description: rpStr("by max")})
-	rpStatus(t, "member update", err, http.StatusForbidden)
+	wantStatus(t, "member update", err, http.StatusForbidden)
 	w := e.pat("repo:write")
 	if _, _, err := w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr("by PAT")}); err != nil {
 		t.Errorf("repo:write PAT description: %v", err)
 	}
 	_, _, err = w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(true)})
-	rpStatus(t, "repo:write PAT privacy", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT privacy", err, http.StatusForbidden)
 	_, _, err = c.Repos.Update(ctx, hubsim.DemoOrg, "nope", &hubclient.RepositoryUpdateRequest{Description: rpStr("x")})
-	rpStatus(t, "missing", err, http.StatusNotFound)
+	wantStatus(t, "missing", err, http.StatusNotFound)
 
 	e.nothingSent("description 101", func() error {
 		_, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr(strings.Repeat("x", 101))})
 		return err
-	}, rpValidation("description"))
+	}, isValidation("description"))
 	e.nothingSent("nothing to change", func() error {
 		_, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{})
 		return err
-	}, rpValidation("update"))
+	}, isValidation("update"))
 	e.nothingSent("read-only", func() error {
 		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr("x")})
 		return err
-	}, rpReadOnly)
-	if st, body := e.raw(c, "PATCH", "/v2/repositories/acme/web/", `{"full_description":"`+strings.Repeat("f", 25001)+`"}`); st != 400 || !strings.Contains(body, `"full_description"`) {
+	}, isReadOnly)
+	if st, body := e.rawChecked(c, "PATCH", "/v2/repositories/acme/web/", "application/json", `{"full_description":"`+strings.Repeat("f", 25001)+`"}`); st != 400 || !strings.Contains(body, `"full_description"`) {
 		t.Errorf("sim full_description 25001: %d %s", st, body)
 	}
 }
@@ -599,11 +419,11 @@ func TestRepoDelete(t *testing.T) {
 		}
 	}
 	_, err := e.member().Repos.Delete(ctx, hubsim.DemoOrg, "doomed")
-	rpStatus(t, "member delete", err, http.StatusForbidden)
+	wantStatus(t, "member delete", err, http.StatusForbidden)
 	_, err = e.pat("repo:write").Repos.Delete(ctx, hubsim.DemoOrg, "doomed")
-	rpStatus(t, "repo:write PAT delete", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT delete", err, http.StatusForbidden)
 	_, err = e.client(hubsim.OutsiderUser, hubsim.OutsiderUser).Repos.Delete(ctx, hubsim.DemoOrg, "doomed")
-	rpStatus(t, "outsider delete (private: hidden)", err, http.StatusNotFound)
+	wantStatus(t, "outsider delete (private: hidden)", err, http.StatusNotFound)
 
 	resp, err := c.Repos.Delete(ctx, hubsim.DemoOrg, "doomed")
 	if err != nil || resp.StatusCode != http.StatusAccepted {
@@ -614,15 +434,15 @@ func TestRepoDelete(t *testing.T) {
 		t.Errorf("still there: %v %v", ok, err)
 	}
 	_, err = c.Repos.Delete(ctx, hubsim.DemoOrg, "doomed")
-	rpStatus(t, "delete twice", err, http.StatusNotFound)
+	wantStatus(t, "delete twice", err, http.StatusNotFound)
 	if _, err := e.pat("repo:admin").Repos.Delete(ctx, hubsim.DemoOrg, "kept"); err != nil {
 		t.Errorf("repo:admin PAT delete: %v", err)
 	}
 	e.nothingSent("read-only", func() error {
 		_, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.Delete(ctx, hubsim.DemoOrg, "web")
 		return err
-	}, rpReadOnly)
-	e.nothingSent("no repository", func() error { _, err := c.Repos.Delete(ctx, hubsim.DemoOrg, ""); return err }, rpValidation("repository"))
+	}, isReadOnly)
+	e.nothingSent("no repository", func() error { _, err := c.Repos.Delete(ctx, hubsim.DemoOrg, ""); return err }, isValidation("repository"))
 }
 
 func TestRepoImmutableTags(t *testing.T) {
@@ -686,30 +506,30 @@ func TestRepoImmutableTags(t *testing.T) {
 
 	// Who may: admins of the repository only.
 	_, _, err = e.member().Repos.UpdateImmutableTags(ctx, hubsim.DemoOrg, "web", hubclient.ImmutableTagsRequest{})
-	rpStatus(t, "member update", err, http.StatusForbidden)
+	wantStatus(t, "member update", err, http.StatusForbidden)
 	_, _, err = e.pat("repo:write").Repos.VerifyImmutableTags(ctx, hubsim.DemoOrg, "web", "v.*")
-	rpStatus(t, "repo:write PAT verify", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT verify", err, http.StatusForbidden)
 	_, _, err = c.Repos.VerifyImmutableTags(ctx, hubsim.DemoOrg, "nope", "v.*")
-	rpStatus(t, "verify missing repository", err, http.StatusNotFound)
+	wantStatus(t, "verify missing repository", err, http.StatusNotFound)
 
 	e.nothingSent("bad rule", func() error {
 		_, _, err := c.Repos.UpdateImmutableTags(ctx, hubsim.DemoOrg, "web", hubclient.ImmutableTagsRequest{Enabled: true, Rules: []string{"v(.*"}})
 		return err
-	}, rpValidation("immutable_tags_rules"))
+	}, isValidation("immutable_tags_rules"))
 	e.nothingSent("empty regex", func() error {
 		_, _, err := c.Repos.VerifyImmutableTags(ctx, hubsim.DemoOrg, "web", "")
 		return err
-	}, rpValidation("regex"))
+	}, isValidation("regex"))
 	e.nothingSent("read-only", func() error {
 		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.UpdateImmutableTags(ctx, hubsim.DemoOrg, "web", hubclient.ImmutableTagsRequest{})
 		return err
-	}, rpReadOnly)
+	}, isReadOnly)
 	for _, body := range []string{`{"immutable_tags":true,"immutable_tags_rules":[]}`, `{"immutable_tags":true}`, `{"immutable_tags":true,"immutable_tags_rules":["("]}`} {
-		if st, resp := e.raw(c, "PATCH", "/v2/namespaces/acme/repositories/web/immutabletags", body); st != 400 || !strings.Contains(resp, "immutable_tags_rules") {
+		if st, resp := e.rawChecked(c, "PATCH", "/v2/namespaces/acme/repositories/web/immutabletags", "application/json", body); st != 400 || !strings.Contains(resp, "immutable_tags_rules") {
 			t.Errorf("sim %s: %d %s", body, st, resp)
 		}
 	}
-	if st, _ := e.raw(c, "POST", "/v2/namespaces/acme/repositories/web/immutabletags/verify", `{"regex":"("}`); st != 400 {
+	if st, _ := e.rawChecked(c, "POST", "/v2/namespaces/acme/repositories/web/immutabletags/verify", "application/json", `{"regex":"("}`); st != 400 {
 		t.Errorf("sim bad regex: %d", st)
 	}
 }
@@ -770,13 +590,13 @@ func TestRepoGroups(t *testing.T) {
 	}
 
 	_, _, err = c.Repos.CreateGroup(ctx, hubsim.DemoOrg, "team-target", 999999999, hubclient.RepoPermissionRead)
-	rpStatus(t, "unknown team", err, http.StatusNotFound)
+	wantStatus(t, "unknown team", err, http.StatusNotFound)
 	_, _, err = c.Repos.CreateGroup(ctx, hubsim.DemoOrg, "nope", team.GroupID, hubclient.RepoPermissionRead)
-	rpStatus(t, "unknown repository", err, http.StatusNotFound)
+	wantStatus(t, "unknown repository", err, http.StatusNotFound)
 	_, _, err = e.member().Repos.CreateGroup(ctx, hubsim.DemoOrg, "team-target", team.GroupID, hubclient.RepoPermissionRead)
-	rpStatus(t, "member", err, http.StatusForbidden)
+	wantStatus(t, "member", err, http.StatusForbidden)
 	_, _, err = e.pat("repo:write").Repos.CreateGroup(ctx, hubsim.DemoOrg, "team-target", team.GroupID, hubclient.RepoPermissionRead)
-	rpStatus(t, "repo:write PAT", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT", err, http.StatusForbidden)
 	_, _, err = e.client(hubsim.OutsiderUser, hubsim.OutsiderUser).Repos.ListGroups(ctx, hubsim.DemoOrg, "web", nil)
 	if !hubclient.IsStatus(err, 403) && !hubclient.IsStatus(err, 404) {
 		t.Errorf("outsider list: %v", err)
@@ -784,16 +604,16 @@ func TestRepoGroups(t *testing.T) {
 	e.nothingSent("bad permission", func() error {
 		_, _, err := c.Repos.CreateGroup(ctx, hubsim.DemoOrg, "team-target", team.GroupID, "owner")
 		return err
-	}, rpValidation("permission"))
+	}, isValidation("permission"))
 	e.nothingSent("no group", func() error {
 		_, _, err := c.Repos.CreateGroup(ctx, hubsim.DemoOrg, "team-target", 0, "read")
 		return err
-	}, rpValidation("group_id"))
+	}, isValidation("group_id"))
 	e.nothingSent("read-only", func() error {
 		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.CreateGroup(ctx, hubsim.DemoOrg, "web", team.GroupID, "read")
 		return err
-	}, rpReadOnly)
-	if st, body := e.raw(c, "POST", "/v2/repositories/acme/team-target/groups", `{"group_id":1,"permission":"owner"}`); st != 400 || !strings.Contains(body, "permission") {
+	}, isReadOnly)
+	if st, body := e.rawChecked(c, "POST", "/v2/repositories/acme/team-target/groups", "application/json", `{"group_id":1,"permission":"owner"}`); st != 400 || !strings.Contains(body, "permission") {
 		t.Errorf("sim bad permission: %d %s", st, body)
 	}
 
@@ -803,7 +623,7 @@ func TestRepoGroups(t *testing.T) {
 	}
 	e.wantAudit("repo.team.permission.remove", "acme/team-target", hubsim.DemoUser)
 	_, err = c.Repos.DeleteGroup(ctx, hubsim.DemoOrg, "team-target", team.GroupID)
-	rpStatus(t, "remove twice", err, http.StatusNotFound)
+	wantStatus(t, "remove twice", err, http.StatusNotFound)
 	if gs, _, err := c.Repos.ListGroups(ctx, hubsim.DemoOrg, "team-target", nil); err != nil || len(gs) != 0 {
 		t.Errorf("after remove: %+v %v", gs, err)
 	}

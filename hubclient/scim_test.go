@@ -29,7 +29,7 @@ func ptSCIMType(t *testing.T, what string, err error, status int, scimType strin
 }
 
 func TestSCIMDiscovery(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	cfg, resp, err := c.SCIM.ServiceProviderConfig(ctx)
@@ -67,8 +67,8 @@ func TestSCIMDiscovery(t *testing.T) {
 	}
 	_, _, err = c.SCIM.Schema(ctx, "urn:ietf:params:scim:schemas:core:2.0:Group")
 	ptSCIMType(t, "group schema", err, http.StatusNotFound, "")
-	e.refused("empty schema id", func() error { _, _, err := c.SCIM.Schema(ctx, ""); return err }, ptValidation("id"))
-	e.refused("empty resource type", func() error { _, _, err := c.SCIM.ResourceType(ctx, ""); return err }, ptValidation("name"))
+	e.nothingSent("empty schema id", func() error { _, _, err := c.SCIM.Schema(ctx, ""); return err }, isValidation("id"))
+	e.nothingSent("empty resource type", func() error { _, _, err := c.SCIM.ResourceType(ctx, ""); return err }, isValidation("name"))
 
 	// Authentication and authorization errors in the SCIM shape.
 	noauth, err := hubclient.New(hubclient.WithBaseURL(e.url))
@@ -84,7 +84,7 @@ func TestSCIMDiscovery(t *testing.T) {
 }
 
 func TestSCIMListUsers(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.client(hubsim.DemoOrg, hubsim.DemoOAT)
 	users, resp, err := c.SCIM.ListUsers(ctx, &hubclient.SCIMUserListOptions{ListOptions: hubclient.ListOptions{PageSize: 10}})
@@ -144,18 +144,18 @@ func TestSCIMListUsers(t *testing.T) {
 	ptSCIMType(t, "bad filter", err, http.StatusBadRequest, "invalidFilter")
 	_, _, err = c.SCIM.ListUsers(ctx, &hubclient.SCIMUserListOptions{Filter: `shoeSize gt "9"`})
 	ptSCIMType(t, "unknown attribute", err, http.StatusBadRequest, "invalidFilter")
-	e.refused("bad sort order", func() error {
+	e.nothingSent("bad sort order", func() error {
 		_, _, err := c.SCIM.ListUsers(ctx, &hubclient.SCIMUserListOptions{SortOrder: "sideways"})
 		return err
-	}, ptValidation("sortOrder"))
-	e.refused("page size", func() error {
+	}, isValidation("sortOrder"))
+	e.nothingSent("page size", func() error {
 		_, _, err := c.SCIM.ListUsers(ctx, &hubclient.SCIMUserListOptions{ListOptions: hubclient.ListOptions{PageSize: 1000}})
 		return err
-	}, ptValidation("page_size"))
+	}, isValidation("page_size"))
 }
 
 func TestSCIMProvisioning(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.client(hubsim.DemoOrg, hubsim.DemoOAT)
 
@@ -236,24 +236,24 @@ func TestSCIMProvisioning(t *testing.T) {
 	ptSCIMType(t, "read PAT writes", err, http.StatusForbidden, "")
 
 	// Client-side refusals and server-side syntax errors.
-	e.refused("bad userName", func() error {
+	e.nothingSent("bad userName", func() error {
 		_, _, err := c.SCIM.CreateUser(ctx, hubclient.SCIMCreateUserRequest{UserName: "jonsnow"})
 		return err
-	}, ptValidation("userName"))
-	e.refused("empty id", func() error { _, _, err := c.SCIM.GetUser(ctx, ""); return err }, ptValidation("id"))
-	e.refused("empty update id", func() error {
+	}, isValidation("userName"))
+	e.nothingSent("empty id", func() error { _, _, err := c.SCIM.GetUser(ctx, ""); return err }, isValidation("id"))
+	e.nothingSent("empty update id", func() error {
 		_, _, err := c.SCIM.UpdateUser(ctx, "", hubclient.SCIMUpdateUserRequest{Enabled: true})
 		return err
-	}, ptValidation("id"))
+	}, isValidation("id"))
 	ro := e.client(hubsim.DemoOrg, hubsim.DemoOAT, hubclient.WithReadOnly())
-	e.refused("read-only create", func() error {
+	e.nothingSent("read-only create", func() error {
 		_, _, err := ro.SCIM.CreateUser(ctx, hubclient.SCIMCreateUserRequest{UserName: "a@b.example"})
 		return err
-	}, ptReadOnly)
-	e.refused("read-only update", func() error {
+	}, isReadOnly)
+	e.nothingSent("read-only update", func() error {
 		_, _, err := ro.SCIM.UpdateUser(ctx, jon.ID, hubclient.SCIMUpdateUserRequest{Enabled: true})
 		return err
-	}, ptReadOnly)
+	}, isReadOnly)
 	status, body := e.raw(c, http.MethodPost, "/v2/scim/2.0/Users", hubclient.SCIMMediaType, `{"schemas":["urn:x"],"userName":"a@b.example"}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, `"invalidSyntax"`) || !strings.Contains(body, `"status":"400"`) {
 		t.Errorf("wrong schema: %d %s", status, body)

@@ -87,7 +87,7 @@ func TestTagList(t *testing.T) {
 	// a public one's are open to anyone.
 	anon := e.client("", "")
 	_, _, err = anon.Tags.List(ctx, hubsim.DemoOrg, "empty-one", nil)
-	rpStatus(t, "anonymous, private", err, http.StatusNotFound)
+	wantStatus(t, "anonymous, private", err, http.StatusNotFound)
 	if _, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(false)}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,19 +98,19 @@ func TestTagList(t *testing.T) {
 		t.Errorf("member, private: %v", err)
 	}
 	_, _, err = c.Tags.List(ctx, hubsim.DemoOrg, "nope", nil)
-	rpStatus(t, "missing repository", err, http.StatusNotFound)
+	wantStatus(t, "missing repository", err, http.StatusNotFound)
 	if err == nil || !strings.Contains(err.Error(), "list tags acme/nope") {
 		t.Errorf("error lacks context: %v", err)
 	}
 	_, _, err = c.Tags.List(ctx, hubsim.DemoOrg, "web", &hubclient.TagListOptions{ListOptions: hubclient.ListOptions{Page: 9}})
-	rpStatus(t, "past the last page", err, http.StatusNotFound)
+	wantStatus(t, "past the last page", err, http.StatusNotFound)
 
 	e.nothingSent("page_size 101", func() error {
 		_, _, err := c.Tags.List(ctx, hubsim.DemoOrg, "web", &hubclient.TagListOptions{ListOptions: hubclient.ListOptions{PageSize: 101}})
 		return err
-	}, rpValidation("page_size"))
-	e.nothingSent("no repository", func() error { _, _, err := c.Tags.List(ctx, hubsim.DemoOrg, "", nil); return err }, rpValidation("repository"))
-	e.nothingSent("HasTags no namespace", func() error { _, _, err := c.Tags.HasTags(ctx, "", "web"); return err }, rpValidation("namespace"))
+	}, isValidation("page_size"))
+	e.nothingSent("no repository", func() error { _, _, err := c.Tags.List(ctx, hubsim.DemoOrg, "", nil); return err }, isValidation("repository"))
+	e.nothingSent("HasTags no namespace", func() error { _, _, err := c.Tags.HasTags(ctx, "", "web"); return err }, isValidation("namespace"))
 }
 
 func TestTagGetExists(t *testing.T) {
@@ -135,11 +135,11 @@ func TestTagGetExists(t *testing.T) {
 		t.Errorf("Exists nope: %v %v", ok, err)
 	}
 	_, _, err = c.Tags.Get(ctx, hubsim.DemoOrg, "web", "nope")
-	rpStatus(t, "get missing", err, http.StatusNotFound)
+	wantStatus(t, "get missing", err, http.StatusNotFound)
 	_, _, err = c.Tags.Get(ctx, hubsim.DemoOrg, "nope", "latest")
-	rpStatus(t, "get in missing repository", err, http.StatusNotFound)
-	e.nothingSent("no tag", func() error { _, _, err := c.Tags.Get(ctx, hubsim.DemoOrg, "web", ""); return err }, rpValidation("tag"))
-	e.nothingSent("Exists no tag", func() error { _, _, err := c.Tags.Exists(ctx, hubsim.DemoOrg, "web", ""); return err }, rpValidation("tag"))
+	wantStatus(t, "get in missing repository", err, http.StatusNotFound)
+	e.nothingSent("no tag", func() error { _, _, err := c.Tags.Get(ctx, hubsim.DemoOrg, "web", ""); return err }, isValidation("tag"))
+	e.nothingSent("Exists no tag", func() error { _, _, err := c.Tags.Exists(ctx, hubsim.DemoOrg, "web", ""); return err }, isValidation("tag"))
 }
 
 func TestTagDelete(t *testing.T) {
@@ -156,9 +156,9 @@ func TestTagDelete(t *testing.T) {
 
 	// Who may: repository admins (editors, owners) with repo:admin.
 	_, err = e.member().Tags.Delete(ctx, hubsim.DemoOrg, "api", "edge")
-	rpStatus(t, "member", err, http.StatusForbidden)
+	wantStatus(t, "member", err, http.StatusForbidden)
 	_, err = e.pat("repo:write").Tags.Delete(ctx, hubsim.DemoOrg, "api", "edge")
-	rpStatus(t, "repo:write PAT", err, http.StatusForbidden)
+	wantStatus(t, "repo:write PAT", err, http.StatusForbidden)
 	if errors.Is(err, hubclient.ErrImmutableTag) {
 		t.Errorf("a 403 is not an immutable tag: %v", err)
 	}
@@ -185,7 +185,7 @@ func TestTagDelete(t *testing.T) {
 	}
 
 	_, err = c.Tags.Delete(ctx, hubsim.DemoOrg, "api", "edge")
-	rpStatus(t, "delete twice", err, http.StatusNotFound)
+	wantStatus(t, "delete twice", err, http.StatusNotFound)
 	if _, err := e.editor().Tags.Delete(ctx, hubsim.DemoOrg, "api", "stable"); err != nil {
 		t.Errorf("editor: %v", err)
 	}
@@ -195,6 +195,6 @@ func TestTagDelete(t *testing.T) {
 	e.nothingSent("read-only", func() error {
 		_, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Tags.Delete(ctx, hubsim.DemoOrg, "api", "latest")
 		return err
-	}, rpReadOnly)
-	e.nothingSent("no tag", func() error { _, err := c.Tags.Delete(ctx, hubsim.DemoOrg, "api", ""); return err }, rpValidation("tag"))
+	}, isReadOnly)
+	e.nothingSent("no tag", func() error { _, err := c.Tags.Delete(ctx, hubsim.DemoOrg, "api", ""); return err }, isValidation("tag"))
 }

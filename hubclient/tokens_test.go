@@ -4,168 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
-	"github.com/hubtui/hubtui/hubclient/hubsim/contract"
 )
 
-// ptEnv is a hubsim for the token, audit, account and SCIM tests, with
-// clients whose exchanges are checked against the API document.
-type ptEnv struct {
-	t    *testing.T
-	sim  *hubsim.Server
-	url  string
-	v    *contract.Validator
-	sent atomic.Int64
-}
-
-func ptStart(t *testing.T, opts hubsim.Options) *ptEnv {
-	t.Helper()
-	if opts.Dataset == "" {
-		opts.Dataset = "demo"
-	}
-	opts.RateLimit = -1
-	sim, err := hubsim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	v, err := contract.Load("hubsim/testdata/hub-api.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &ptEnv{t: t, sim: sim, url: url, v: v}
-}
-
-// ptCount counts requests before handing them on.
-type ptCount struct {
-	n    *atomic.Int64
-	base http.RoundTripper
-}
-
-func (c ptCount) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n.Add(1)
-	return c.base.RoundTrip(r)
-}
-
-// client signs in as id/secret; exchanges with documented operations are
-// checked against the document.
-func (e *ptEnv) client(id, secret string, opts ...hubclient.Option) *hubclient.Client {
-	e.t.Helper()
-	t := e.t
-	tr := e.v.Transport(http.DefaultTransport, func(err error) {
-		if !errors.Is(err, contract.ErrUndocumented) {
-			t.Error(err)
-		}
-	})
-	return e.build(tr, id, secret, opts...)
-}
-
-// loose is a client without the contract check, for answers the document
-// does not list for an operation (403 to a token session, 400 to a PATCH).
-func (e *ptEnv) loose(id, secret string, opts ...hubclient.Option) *hubclient.Client {
-	e.t.Helper()
-	return e.build(http.DefaultTransport, id, secret, opts...)
-}
-
-func (e *ptEnv) build(tr http.RoundTripper, id, secret string, opts ...hubclient.Option) *hubclient.Client {
-	e.t.Helper()
-	all := append([]hubclient.Option{
-		hubclient.WithBaseURL(e.url),
-		hubclient.WithCredentials(id, hubclient.Secret(secret)),
-		hubclient.WithHTTPClient(&http.Client{Transport: ptCount{&e.sent, tr}, Timeout: 10 * time.Second}),
-		hubclient.WithRetryPolicy(hubclient.RetryPolicy{Max: 1, Base: time.Millisecond, Cap: time.Millisecond, MaxWait: time.Second}),
-	}, opts...)
-	c, err := hubclient.New(all...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
-
-func (e *ptEnv) owner() *hubclient.Client { return e.client(hubsim.DemoUser, hubsim.DemoPassword) }
-
-// refused runs f and fails unless it returns an error that check accepts
-// without sending anything.
-func (e *ptEnv) refused(what string, f func() error, check func(error) bool) {
-	e.t.Helper()
-	before := e.sent.Load()
-	err := f()
-	if !check(err) {
-		e.t.Errorf("%s: unexpected error %v", what, err)
-	}
-	if n := e.sent.Load() - before; n != 0 {
-		e.t.Errorf("%s: sent %d requests, want none", what, n)
-	}
-}
-
-// newestAudit returns the newest event of the demo org's log.
-func (e *ptEnv) newestAudit() hubclient.AuditLog {
-	e.t.Helper()
-	logs, _, err := e.owner().Audit.List(context.Background(), hubsim.DemoOrg, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{PageSize: 1}})
-	if err != nil || len(logs) != 1 {
-		e.t.Fatalf("newest audit event: %v (%d)", err, len(logs))
-	}
-	return logs[0]
-}
-
-// raw sends one request with a bearer token straight to the simulator.
-func (e *ptEnv) raw(c *hubclient.Client, method, path, ctype, body string) (int, string) {
-	e.t.Helper()
-	tok, err := c.Token(context.Background())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, e.url+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok.Reveal())
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-func ptValidation(field string) func(error) bool {
-	return func(err error) bool {
-		var ve *hubclient.ValidationError
-		return errors.As(err, &ve) && ve.Field == field
-	}
-}
-
-func ptReadOnly(err error) bool { return errors.Is(err, hubclient.ErrReadOnly) }
-
-func ptStatus(t *testing.T, what string, err error, status int) {
-	t.Helper()
-	if !hubclient.IsStatus(err, status) {
-		t.Errorf("%s: got %v, want HTTP %d", what, err, status)
-	}
-}
-
 func TestPATRoundTrip(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	before := e.newestAudit()
@@ -239,9 +88,9 @@ func TestPATRoundTrip(t *testing.T) {
 		t.Fatalf("delete: %v", err)
 	}
 	_, _, err = c.Tokens.Get(ctx, created.UUID)
-	ptStatus(t, "get deleted", err, http.StatusNotFound)
+	wantStatus(t, "get deleted", err, http.StatusNotFound)
 	_, err = c.Tokens.Delete(ctx, created.UUID)
-	ptStatus(t, "delete deleted", err, http.StatusNotFound)
+	wantStatus(t, "delete deleted", err, http.StatusNotFound)
 
 	// Personal tokens are not organization business: nothing was audited.
 	if after := e.newestAudit(); after.Key() != before.Key() {
@@ -250,52 +99,52 @@ func TestPATRoundTrip(t *testing.T) {
 }
 
 func TestPATErrors(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	long := strings.Repeat("x", hubclient.MaxTokenLabelLength+1)
-	e.refused("empty label", func() error {
+	e.nothingSent("empty label", func() error {
 		_, _, err := c.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: " ", Scopes: []string{"repo:read"}})
 		return err
-	}, ptValidation("token_label"))
-	e.refused("long label", func() error {
+	}, isValidation("token_label"))
+	e.nothingSent("long label", func() error {
 		_, _, err := c.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: long, Scopes: []string{"repo:read"}})
 		return err
-	}, ptValidation("token_label"))
-	e.refused("no scopes", func() error {
+	}, isValidation("token_label"))
+	e.nothingSent("no scopes", func() error {
 		_, _, err := c.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: "x"})
 		return err
-	}, ptValidation("scopes"))
-	e.refused("bad scope", func() error {
+	}, isValidation("scopes"))
+	e.nothingSent("bad scope", func() error {
 		_, _, err := c.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: "x", Scopes: []string{"repo:read", "admin"}})
 		return err
-	}, ptValidation("scopes"))
-	e.refused("empty update", func() error {
+	}, isValidation("scopes"))
+	e.nothingSent("empty update", func() error {
 		_, _, err := c.Tokens.Update(ctx, "abc", hubclient.UpdateAccessTokenRequest{})
 		return err
-	}, ptValidation("token_label"))
-	e.refused("long label update", func() error {
+	}, isValidation("token_label"))
+	e.nothingSent("long label update", func() error {
 		_, _, err := c.Tokens.Update(ctx, "abc", hubclient.UpdateAccessTokenRequest{TokenLabel: &long})
 		return err
-	}, ptValidation("token_label"))
-	e.refused("empty uuid", func() error { _, err := c.Tokens.Delete(ctx, ""); return err }, ptValidation("uuid"))
-	e.refused("get empty uuid", func() error { _, _, err := c.Tokens.Get(ctx, ""); return err }, ptValidation("uuid"))
-	e.refused("page size", func() error {
+	}, isValidation("token_label"))
+	e.nothingSent("empty uuid", func() error { _, err := c.Tokens.Delete(ctx, ""); return err }, isValidation("uuid"))
+	e.nothingSent("get empty uuid", func() error { _, _, err := c.Tokens.Get(ctx, ""); return err }, isValidation("uuid"))
+	e.nothingSent("page size", func() error {
 		_, _, err := c.Tokens.List(ctx, &hubclient.TokenListOptions{ListOptions: hubclient.ListOptions{PageSize: 101}})
 		return err
-	}, ptValidation("page_size"))
+	}, isValidation("page_size"))
 
 	ro := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly())
 	on := true
-	e.refused("read-only create", func() error {
+	e.nothingSent("read-only create", func() error {
 		_, _, err := ro.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: "x", Scopes: []string{"repo:read"}})
 		return err
-	}, ptReadOnly)
-	e.refused("read-only update", func() error {
+	}, isReadOnly)
+	e.nothingSent("read-only update", func() error {
 		_, _, err := ro.Tokens.Update(ctx, "abc", hubclient.UpdateAccessTokenRequest{IsActive: &on})
 		return err
-	}, ptReadOnly)
-	e.refused("read-only delete", func() error { _, err := ro.Tokens.Delete(ctx, "abc"); return err }, ptReadOnly)
+	}, isReadOnly)
+	e.nothingSent("read-only delete", func() error { _, err := ro.Tokens.Delete(ctx, "abc"); return err }, isReadOnly)
 	if _, _, err := ro.Tokens.List(ctx, nil); err != nil {
 		t.Errorf("read-only list: %v", err)
 	}
@@ -320,12 +169,12 @@ func TestPATErrors(t *testing.T) {
 		t.Errorf("empty patch: %d %s", status, body)
 	}
 	_, _, err = c.Tokens.Get(ctx, "00000000-0000-4000-a000-000000000000")
-	ptStatus(t, "get unknown", err, http.StatusNotFound)
+	wantStatus(t, "get unknown", err, http.StatusNotFound)
 
 	// Token sessions may not manage personal access tokens.
 	for _, cl := range []*hubclient.Client{e.loose(hubsim.DemoUser, hubsim.DemoPAT), e.loose(hubsim.DemoOrg, hubsim.DemoOAT)} {
 		_, _, err := cl.Tokens.Create(ctx, hubclient.CreateAccessTokenRequest{TokenLabel: "x", Scopes: []string{"repo:read"}})
-		ptStatus(t, "token session create", err, http.StatusForbidden)
+		wantStatus(t, "token session create", err, http.StatusForbidden)
 	}
 	// Another user sees none of demo's tokens.
 	other := e.client(hubsim.EditorUser, hubsim.EditorUser)
@@ -335,11 +184,11 @@ func TestPATErrors(t *testing.T) {
 	}
 	list, _, _ := c.Tokens.List(ctx, nil)
 	_, _, err = other.Tokens.Get(ctx, list[0].UUID)
-	ptStatus(t, "another user's token", err, http.StatusNotFound)
+	wantStatus(t, "another user's token", err, http.StatusNotFound)
 }
 
 func TestPATListPaging(t *testing.T) {
-	e := ptStart(t, hubsim.Options{})
+	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
 	c := e.owner()
 	for i := range 7 {
@@ -370,5 +219,5 @@ func TestPATListPaging(t *testing.T) {
 	}
 	// The document lists no 404 for this list; the Hub answers one past the last page.
 	_, _, err = e.loose(hubsim.DemoUser, hubsim.DemoPassword).Tokens.List(ctx, &hubclient.TokenListOptions{ListOptions: hubclient.ListOptions{Page: 9, PageSize: 4}})
-	ptStatus(t, "past the last page", err, http.StatusNotFound)
+	wantStatus(t, "past the last page", err, http.StatusNotFound)
 }

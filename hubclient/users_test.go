@@ -19,7 +19,7 @@ func TestUserMe(t *testing.T) {
 		want string
 	}{
 		{"password", e.owner(), hubsim.DemoUser},
-		{"pat", e.pat(), hubsim.DemoUser},
+		{"pat", e.demoPAT(), hubsim.DemoUser},
 		{"editor", e.editor(), hubsim.EditorUser},
 		{"outsider", e.client(hubsim.OutsiderUser, hubsim.OutsiderUser), hubsim.OutsiderUser},
 	} {
