@@ -12,8 +12,6 @@ import (
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 )
 
-func ptStr(s string) *string { return &s }
-
 func TestAccountProfile(t *testing.T) {
 	e := newEnv(t, hubsim.Options{})
 	ctx := context.Background()
@@ -26,8 +24,8 @@ func TestAccountProfile(t *testing.T) {
 		p.URL != e.url+"/api/v1.1/users/demo/" || p.DateJoined.IsZero() || !strings.HasPrefix(p.GravatarURL, "https://secure.gravatar.com/avatar/") {
 		t.Fatalf("profile %+v", p)
 	}
-	up, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: ptStr("Private Island"),
-		ProfileURL: ptStr("http://janedoe.example/"), Company: ptStr("Retired"), GravatarEmail: ptStr("jane@example.com")})
+	up, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: new("Private Island"),
+		ProfileURL: new("http://janedoe.example/"), Company: new("Retired"), GravatarEmail: new("jane@example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +45,7 @@ func TestAccountProfile(t *testing.T) {
 	if _, _, err := pc.Account.Profile(ctx, hubsim.DemoUser); err != nil {
 		t.Errorf("PAT reads the profile: %v", err)
 	}
-	_, _, err = pc.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: ptStr("x")})
+	_, _, err = pc.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: new("x")})
 	wantStatus(t, "PAT changes the profile", err, http.StatusForbidden)
 	_, _, err = e.client(hubsim.DemoOrg, hubsim.DemoOAT).Account.Profile(ctx, hubsim.DemoOrg)
 	wantStatus(t, "OAT reads a profile", err, http.StatusForbidden)
@@ -60,17 +58,17 @@ func TestAccountProfile(t *testing.T) {
 		return err
 	}, isValidation("full_name"))
 	e.nothingSent("bad profile URL", func() error {
-		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{ProfileURL: ptStr("javascript:alert(1)")})
+		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{ProfileURL: new("javascript:alert(1)")})
 		return err
 	}, isValidation("profile_url"))
 	e.nothingSent("bad gravatar email", func() error {
-		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{GravatarEmail: ptStr("not-an-address")})
+		_, _, err := c.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{GravatarEmail: new("not-an-address")})
 		return err
 	}, isValidation("gravatar_email"))
 	e.nothingSent("no username", func() error { _, _, err := c.Account.Profile(ctx, ""); return err }, isValidation("username"))
 	ro := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly())
 	e.nothingSent("read-only update", func() error {
-		_, _, err := ro.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: ptStr("x")})
+		_, _, err := ro.Account.UpdateProfile(ctx, hubsim.DemoUser, hubclient.ProfileUpdate{Location: new("x")})
 		return err
 	}, isReadOnly)
 	status, body := e.raw(c, http.MethodPatch, "/api/v1.1/users/demo/", "application/json", `{"profile_url":"ftp://x","gravatar_email":"@"}`)
@@ -145,7 +143,7 @@ func TestAccountNotOffered(t *testing.T) {
 		calls := map[string]func() error{
 			"profile": func() error { _, _, err := c.Account.Profile(ctx, "demo"); return err },
 			"update": func() error {
-				_, _, err := c.Account.UpdateProfile(ctx, "demo", hubclient.ProfileUpdate{Location: ptStr("x")})
+				_, _, err := c.Account.UpdateProfile(ctx, "demo", hubclient.ProfileUpdate{Location: new("x")})
 				return err
 			},
 			"emails": func() error { _, _, err := c.Account.Emails(ctx, "demo"); return err },

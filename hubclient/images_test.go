@@ -85,7 +85,7 @@ func TestImageList(t *testing.T) {
 	if !slices.IsSortedFunc(oldest, func(a, b hubclient.RepositoryImage) int { return rpLastActivity(a).Compare(rpLastActivity(b)) }) {
 		t.Errorf("last_activity order is not oldest first")
 	}
-	untagged := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: rpBool(false)})
+	untagged := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: new(false)})
 	if len(untagged) != rpWebUntagged {
 		t.Errorf("untagged: %d", len(untagged))
 	}
@@ -94,7 +94,7 @@ func TestImageList(t *testing.T) {
 			t.Errorf("untagged filter let through %+v", im)
 		}
 	}
-	if tagged := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: rpBool(true)}); len(tagged) != rpWebImages-rpWebUntagged {
+	if tagged := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: new(true)}); len(tagged) != rpWebImages-rpWebUntagged {
 		t.Errorf("tagged: %d", len(tagged))
 	}
 	active := rpImages(t, c, "web", hubclient.ImageListOptions{Status: hubclient.ImageStatusActive})
@@ -154,7 +154,7 @@ func TestImageTags(t *testing.T) {
 		t.Fatalf("tags of latest: %+v %v", tags, err)
 	}
 	former := 0
-	for _, im := range rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: rpBool(false)}) {
+	for _, im := range rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: new(false)}) {
 		tags, _, err := c.Images.Tags(ctx, hubsim.DemoOrg, "web", im.Digest, nil)
 		if err != nil || !slices.Equal(tags, im.Tags) {
 			t.Errorf("%s: %+v %v, list says %+v", im.Digest, tags, err, im.Tags)
@@ -210,7 +210,7 @@ func TestImageDelete(t *testing.T) {
 	e := newRPEnv(t)
 	ctx := context.Background()
 	c := e.owner()
-	old := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: rpBool(false), Status: hubclient.ImageStatusInactive})
+	old := rpImages(t, c, "web", hubclient.ImageListOptions{CurrentlyTagged: new(false), Status: hubclient.ImageStatusInactive})
 	if len(old) == 0 {
 		t.Fatal("no inactive untagged image in acme/web")
 	}

@@ -284,7 +284,7 @@ func TestRepoCreateGetCheck(t *testing.T) {
 	if err != nil || mine.Permissions.Write || !mine.Permissions.Read {
 		t.Errorf("member get private: %+v, %v", mine, err)
 	}
-	if _, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "by-editor", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(false)}); err != nil {
+	if _, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "by-editor", &hubclient.RepositoryUpdateRequest{IsPrivate: new(false)}); err != nil {
 		t.Fatal(err)
 	}
 	pub, _, err := anon.Repos.Get(ctx, hubsim.DemoOrg, "by-editor")
@@ -331,9 +331,6 @@ func TestRepoCreateGetCheck(t *testing.T) {
 	}
 }
 
-func rpBool(b bool) *bool    { return &b }
-func rpStr(s string) *string { return &s }
-
 func TestRepoUpdate(t *testing.T) {
 	e := newRPEnv(t)
 	ctx := context.Background()
@@ -343,7 +340,7 @@ func TestRepoUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{
-		Description: rpStr("The web front end"), FullDescription: rpStr("# web\n\nNew overview.")})
+		Description: new("The web front end"), FullDescription: new("# web\n\nNew overview.")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +358,7 @@ func TestRepoUpdate(t *testing.T) {
 	}
 
 	// Privacy.
-	info, _, err = c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(!before.IsPrivate)})
+	info, _, err = c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: new(!before.IsPrivate)})
 	if err != nil || info.IsPrivate == before.IsPrivate {
 		t.Fatalf("privacy: %+v, %v", info, err)
 	}
@@ -375,25 +372,25 @@ func TestRepoUpdate(t *testing.T) {
 
 	// Who may: editors; a member without a team permission may not; a
 	// repo:write PAT may change descriptions but not privacy.
-	if _, _, err := e.editor().Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr("by erin")}); err != nil {
+	if _, _, err := e.editor().Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: new("by erin")}); err != nil {
 		t.Errorf("editor: %v", err)
 	}
 	if _, _, err := c.Repos.Create(ctx, hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "member-target"}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.member().Repos.Update(ctx, hubsim.DemoOrg, "member-target", &hubclient.RepositoryUpdateRequest{Description: rpStr("by max")})
+	_, _, err = e.member().Repos.Update(ctx, hubsim.DemoOrg, "member-target", &hubclient.RepositoryUpdateRequest{Description: new("by max")})
 	wantStatus(t, "member update", err, http.StatusForbidden)
 	w := e.pat("repo:write")
-	if _, _, err := w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr("by PAT")}); err != nil {
+	if _, _, err := w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: new("by PAT")}); err != nil {
 		t.Errorf("repo:write PAT description: %v", err)
 	}
-	_, _, err = w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(true)})
+	_, _, err = w.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: new(true)})
 	wantStatus(t, "repo:write PAT privacy", err, http.StatusForbidden)
-	_, _, err = c.Repos.Update(ctx, hubsim.DemoOrg, "nope", &hubclient.RepositoryUpdateRequest{Description: rpStr("x")})
+	_, _, err = c.Repos.Update(ctx, hubsim.DemoOrg, "nope", &hubclient.RepositoryUpdateRequest{Description: new("x")})
 	wantStatus(t, "missing", err, http.StatusNotFound)
 
 	e.nothingSent("description 101", func() error {
-		_, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr(strings.Repeat("x", 101))})
+		_, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: new(strings.Repeat("x", 101))})
 		return err
 	}, isValidation("description"))
 	e.nothingSent("nothing to change", func() error {
@@ -401,7 +398,7 @@ func TestRepoUpdate(t *testing.T) {
 		return err
 	}, isValidation("update"))
 	e.nothingSent("read-only", func() error {
-		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: rpStr("x")})
+		_, _, err := e.client(hubsim.DemoUser, hubsim.DemoPassword, hubclient.WithReadOnly()).Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: new("x")})
 		return err
 	}, isReadOnly)
 	if st, body := e.rawChecked(c, "PATCH", "/v2/repositories/acme/web/", "application/json", `{"full_description":"`+strings.Repeat("f", 25001)+`"}`); st != 400 || !strings.Contains(body, `"full_description"`) {

@@ -88,7 +88,7 @@ func TestTagList(t *testing.T) {
 	anon := e.client("", "")
 	_, _, err = anon.Tags.List(ctx, hubsim.DemoOrg, "empty-one", nil)
 	wantStatus(t, "anonymous, private", err, http.StatusNotFound)
-	if _, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: rpBool(false)}); err != nil {
+	if _, _, err := c.Repos.Update(ctx, hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{IsPrivate: new(false)}); err != nil {
 		t.Fatal(err)
 	}
 	if tags, _, err := anon.Tags.List(ctx, hubsim.DemoOrg, "web", nil); err != nil || len(tags) != rpWebTags {

@@ -18,8 +18,6 @@ import (
 // security, sre, mobile.
 const omDemoTeams = 8
 
-func omStr(s string) *string { return &s }
-
 func TestTeamList(t *testing.T) {
 	e := newOMEnv(t)
 	ctx := context.Background()
@@ -124,14 +122,14 @@ func TestTeamLifecycle(t *testing.T) {
 	}
 
 	// PATCH: only what is given changes.
-	got, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, "docs-writers", hubclient.TeamUpdate{Description: omStr("Docs and guides")})
+	got, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, "docs-writers", hubclient.TeamUpdate{Description: new("Docs and guides")})
 	if err != nil || got.Name != "docs-writers" || got.Description != "Docs and guides" || got.ID != tm.ID {
 		t.Errorf("patch description: %+v %v", got, err)
 	}
 	if ev := e.lastAudit(); ev.Action != "org.team.update" || ev.Data["team"] != "docs-writers" {
 		t.Errorf("audit %+v", ev)
 	}
-	got, _, err = e.oat().Teams.Update(ctx, hubsim.DemoOrg, "docs-writers", hubclient.TeamUpdate{Name: omStr("tech-writers")})
+	got, _, err = e.oat().Teams.Update(ctx, hubsim.DemoOrg, "docs-writers", hubclient.TeamUpdate{Name: new("tech-writers")})
 	if err != nil || got.Name != "tech-writers" || got.Description != "Docs and guides" || got.UUID != tm.UUID {
 		t.Errorf("patch name: %+v %v", got, err)
 	}
@@ -179,7 +177,7 @@ func TestTeamErrors(t *testing.T) {
 	// Permissions (documented 403s).
 	_, _, err := e.editor().Teams.Create(ctx, hubsim.DemoOrg, "new-team", "")
 	wantStatus(t, "editor create", err, 403)
-	_, _, err = e.member().Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Description: omStr("x")})
+	_, _, err = e.member().Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Description: new("x")})
 	wantStatus(t, "member patch", err, 403)
 	_, _, err = e.member().Teams.Replace(ctx, hubsim.DemoOrg, "platform", "platform", "x")
 	wantStatus(t, "member put", err, 403)
@@ -194,13 +192,13 @@ func TestTeamErrors(t *testing.T) {
 	// The owners team stays, under its name.
 	_, err = c.Teams.Delete(ctx, hubsim.DemoOrg, hubclient.OwnersTeam)
 	wantStatus(t, "delete owners", err, 403)
-	_, _, err = c.Teams.Update(ctx, hubsim.DemoOrg, hubclient.OwnersTeam, hubclient.TeamUpdate{Name: omStr("admins")})
+	_, _, err = c.Teams.Update(ctx, hubsim.DemoOrg, hubclient.OwnersTeam, hubclient.TeamUpdate{Name: new("admins")})
 	wantStatus(t, "rename owners", err, 403)
-	if _, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, hubclient.OwnersTeam, hubclient.TeamUpdate{Description: omStr("The admins")}); err != nil {
+	if _, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, hubclient.OwnersTeam, hubclient.TeamUpdate{Description: new("The admins")}); err != nil {
 		t.Errorf("describe owners: %v", err)
 	}
 	before++
-	_, _, err = c.Teams.Update(ctx, hubsim.DemoOrg, "nope", hubclient.TeamUpdate{Description: omStr("x")})
+	_, _, err = c.Teams.Update(ctx, hubsim.DemoOrg, "nope", hubclient.TeamUpdate{Description: new("x")})
 	wantStatus(t, "patch unknown", err, 404)
 	_, _, err = c.Teams.Replace(ctx, hubsim.DemoOrg, "nope", "nope", "")
 	wantStatus(t, "put unknown", err, 404)
@@ -215,14 +213,14 @@ func TestTeamErrors(t *testing.T) {
 		_, _, err = lc.Teams.Create(ctx, hubsim.DemoOrg, name, "")
 		wantStatus(t, "create "+name, err, 409)
 	}
-	_, _, err = lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: omStr("backend")})
+	_, _, err = lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: new("backend")})
 	wantStatus(t, "patch rename onto backend", err, 409)
 	_, _, err = lc.Teams.Replace(ctx, hubsim.DemoOrg, "frontend", "BACKEND", "")
 	wantStatus(t, "put rename onto backend", err, 409)
-	_, _, err = lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: omStr("front end")})
+	_, _, err = lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: new("front end")})
 	wantStatus(t, "patch bad name", err, 400)
 	// Renaming to another case of its own name is no conflict.
-	if got, _, err := lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: omStr("Frontend")}); err != nil || got.Name != "Frontend" {
+	if got, _, err := lc.Teams.Update(ctx, hubsim.DemoOrg, "frontend", hubclient.TeamUpdate{Name: new("Frontend")}); err != nil || got.Name != "Frontend" {
 		t.Errorf("recase: %+v %v", got, err)
 	}
 
@@ -236,7 +234,7 @@ func TestTeamErrors(t *testing.T) {
 			return err
 		},
 		"patch blank": func() error {
-			_, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Name: omStr("")})
+			_, _, err := c.Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Name: new("")})
 			return err
 		},
 		"create no org":  func() error { _, _, err := c.Teams.Create(ctx, "", "qa", ""); return err },
@@ -255,7 +253,7 @@ func TestTeamErrors(t *testing.T) {
 			return err
 		},
 		"patch": func() error {
-			_, _, err := ro.Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Description: omStr("")})
+			_, _, err := ro.Teams.Update(ctx, hubsim.DemoOrg, "platform", hubclient.TeamUpdate{Description: new("")})
 			return err
 		},
 		"delete": func() error { _, err := ro.Teams.Delete(ctx, hubsim.DemoOrg, "platform"); return err },
