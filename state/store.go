@@ -176,3 +176,38 @@ func (c *Collection[T]) Snapshot() []T { return c.Items[:len(c.Items):len(c.Item
 
 // Progress is "1,200/10,000" style loading progress.
 func (c *Collection[T]) Progress() (loaded, total int) { return len(c.Items), c.Total }
+
+// Find returns the index of the first item for which match is true, or -1.
+func (c *Collection[T]) Find(match func(T) bool) int {
+	for i, v := range c.Items {
+		if match(v) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Replace sets item i to v. The items are copied first, so snapshots handed
+// to other goroutines never see the change.
+func (c *Collection[T]) Replace(i int, v T) {
+	if i < 0 || i >= len(c.Items) {
+		return
+	}
+	items := make([]T, len(c.Items))
+	copy(items, c.Items)
+	items[i] = v
+	c.Items = items
+}
+
+// Remove deletes item i, copying like Replace.
+func (c *Collection[T]) Remove(i int) {
+	if i < 0 || i >= len(c.Items) {
+		return
+	}
+	items := make([]T, 0, len(c.Items)-1)
+	items = append(items, c.Items[:i]...)
+	c.Items = append(items, c.Items[i+1:]...)
+	if c.Total > 0 {
+		c.Total--
+	}
+}

@@ -120,3 +120,19 @@ func BenchmarkDeriveFilter100k(b *testing.B) {
 		}
 	})
 }
+
+func TestReplaceAndRemoveLeaveSnapshotsAlone(t *testing.T) {
+	c := NewCollection[int](Key{Repos, "acme"})
+	g := c.Begin(0)
+	c.AddPage(g, 1, []int{1, 2, 3}, 3)
+	c.Finish(g, nil, time.Now())
+	snap := c.Snapshot()
+	c.Replace(c.Find(func(v int) bool { return v == 2 }), 20)
+	c.Remove(0)
+	if fmt.Sprint(snap) != "[1 2 3]" || fmt.Sprint(c.Items) != "[20 3]" || c.Total != 2 {
+		t.Fatalf("snapshot %v items %v total %d", snap, c.Items, c.Total)
+	}
+	if c.Find(func(v int) bool { return v == 99 }) != -1 {
+		t.Fatal("Find found a missing item")
+	}
+}

@@ -71,6 +71,7 @@ const (
 	modePalette
 	modeHelp
 	modeSignIn
+	modeConfirm
 )
 
 // App is the top-level model.
@@ -88,6 +89,7 @@ type App struct {
 	filter  textinput.Model
 	palette palette
 	signin  *signin
+	confirm *confirm
 	spin    spinner.Model
 
 	status    string
@@ -185,6 +187,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onSignedIn(msg)
 	case orgsMsg:
 		return a, a.onOrgs(msg)
+	case mutatedMsg:
+		return a, a.onMutated(msg)
 	case streamMsg:
 		_, cmd := a.Update(msg.msg)
 		return a, tea.Batch(cmd, msg.next)
@@ -226,6 +230,13 @@ func (a *App) routeText(msg tea.Msg) tea.Cmd {
 		return cmd
 	case modeSignIn:
 		return a.signin.update(a, msg)
+	case modeConfirm:
+		asked := a.confirm
+		cmd, done := asked.update(msg)
+		if done && a.confirm == asked { // an answer may open the next question
+			a.mode, a.confirm = modeNormal, nil
+		}
+		return cmd
 	}
 	return nil
 }
@@ -239,6 +250,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch a.mode {
 	case modeSignIn:
 		return a.signin.update(a, msg)
+	case modeConfirm:
+		return a.routeText(msg)
 	case modeHelp:
 		if act, _ := a.keys.Lookup(k); act == ActQuit && k != "ctrl+c" {
 			return a.quit()
@@ -405,7 +418,14 @@ func describeErr(err error) string {
 	var rl *hubclient.RateLimitError
 	var ae *hubclient.APIError
 	var ve *hubclient.ValidationError
+	var pe partialError
 	switch {
+	case errors.As(err, &pe):
+		more := ""
+		if len(pe.errs) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(pe.errs)-1)
+		}
+		return fmt.Sprintf("%d of %d not done: %s%s", len(pe.errs), pe.total, describeErr(pe.errs[0]), more)
 	case errors.Is(err, context.Canceled):
 		return ""
 	case errors.Is(err, hubclient.ErrReadOnly):
@@ -478,9 +498,12 @@ func (a *App) render() string {
 	footer := a.footerLine()
 	bodyH := a.h - 5
 	var body string
-	if a.mode == modeHelp {
+	switch a.mode {
+	case modeHelp:
 		body = a.helpView(a.w, bodyH)
-	} else {
+	case modeConfirm:
+		body = a.confirm.view(a, a.w, bodyH)
+	default:
 		body = a.cur().view(a, a.w, bodyH)
 	}
 	body = fitBlock(body, a.w, bodyH)
@@ -600,6 +623,8 @@ func (a *App) footerLine() string {
 		return a.theme.Footer.Render("tab complete  ↑/↓ history  enter run  esc cancel")
 	case modeHelp:
 		return a.theme.Footer.Render("any key closes help")
+	case modeConfirm:
+		return a.theme.Footer.Render("esc cancels")
 	}
 	acts = append(acts, ActHelp, ActCommand)
 	if a.cur().filterable() {
@@ -675,6 +700,14 @@ func shortHelp(b Binding) string {
 		return "command"
 	case ActNextPane:
 		return "next pane"
+	case ActNew:
+		return "new"
+	case ActEdit:
+		return "edit"
+	case ActPrivacy:
+		return "visibility"
+	case ActDelete:
+		return "delete"
 	}
 	return b.Help
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -555,5 +556,156 @@ func TestTwoFactorSessionExpiryAsksForANewCode(t *testing.T) {
 	d.until("repositories", d.reposLoaded)
 	if d.app.sess.User != "ops" || d.app.sess.Org != "acme" {
 		t.Fatalf("session %+v", d.app.sess)
+	}
+}
+
+func TestRepositoryChangesAskFirst(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	target, _ := rp.l.selected()
+	full := "acme/" + target.Name
+
+	// Delete asks for the name to be typed; a wrong name does nothing.
+	d.key("D")
+	if d.app.mode != modeConfirm || !strings.Contains(d.screen(), "Type "+full+" to confirm") {
+		t.Fatalf("no typed confirmation:\n%s", d.screen())
+	}
+	d.typeText("acme/wrong")
+	d.key("enter")
+	if d.app.mode != modeConfirm {
+		t.Fatal("a wrong name closed the confirmation")
+	}
+	d.key("esc")
+	if d.app.mode != modeNormal || len(rp.l.coll.Items) != 60 {
+		t.Fatal("esc did not cancel")
+	}
+	d.key("D")
+	d.typeText(full)
+	d.key("enter")
+	d.until("the deletion", func() bool { return strings.Contains(d.app.status, "deleted "+full) })
+	if len(rp.l.coll.Items) != 59 || rp.l.coll.Find(func(r hubclient.Repository) bool { return r.Name == target.Name }) >= 0 {
+		t.Fatalf("%s still listed (%d rows)", full, len(rp.l.coll.Items))
+	}
+	d.key("r")
+	d.until("the reload", d.reposLoaded)
+	if len(rp.l.coll.Items) != 59 {
+		t.Fatalf("the Hub still has %d repositories", len(rp.l.coll.Items))
+	}
+
+	// Visibility asks y/n and changes the row.
+	r, _ := rp.l.selected()
+	d.key("p")
+	d.key("n")
+	if cur, _ := rp.l.selected(); cur.IsPrivate != r.IsPrivate {
+		t.Fatal("n changed the visibility")
+	}
+	d.key("p", "y")
+	d.until("the visibility change", func() bool { cur, _ := rp.l.selected(); return cur.IsPrivate != r.IsPrivate })
+
+	// The description is checked before anything is sent.
+	d.key("e")
+	d.send(tea.PasteMsg{Content: strings.Repeat("x", 101)})
+	d.key("enter")
+	if d.app.mode != modeConfirm || !strings.Contains(d.screen(), "at most 100") {
+		t.Fatalf("a long description was not refused:\n%s", d.screen())
+	}
+	d.key("esc", "e")
+	d.key("ctrl+u")
+	d.typeText("Checkout service")
+	d.key("enter")
+	d.until("the new description", func() bool { cur, _ := rp.l.selected(); return cur.Description == "Checkout service" })
+
+	// A new repository: name checked, then public or private.
+	d.key("n")
+	d.typeText("Bad Name")
+	d.key("enter")
+	if !strings.Contains(d.screen(), "not a valid repository name") {
+		t.Fatalf("a bad name was not refused:\n%s", d.screen())
+	}
+	d.key("esc", "n")
+	d.typeText("fresh-service")
+	d.key("enter", "n") // n: public
+	d.until("the new repository", func() bool {
+		return rp.l.coll.Status == state.Loaded && rp.l.coll.Find(func(r hubclient.Repository) bool { return r.Name == "fresh-service" }) >= 0
+	})
+	i := rp.l.coll.Find(func(r hubclient.Repository) bool { return r.Name == "fresh-service" })
+	if rp.l.coll.Items[i].IsPrivate {
+		t.Fatal("n did not make it public")
+	}
+}
+
+func TestMembersCannotDeleteAndReadOnlyHidesChanges(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, hubsim.MemberUser, hubsim.MemberUser)}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	r, _ := d.repos().l.selected()
+	d.key("D")
+	d.typeText("acme/" + r.Name)
+	d.key("enter")
+	d.until("the refusal", func() bool { return d.app.errText != "" })
+	if !strings.Contains(d.app.errText, "not allowed") || !strings.Contains(d.app.errText, "403") {
+		t.Fatalf("error %q", d.app.errText)
+	}
+
+	ro := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo", hubclient.WithReadOnly())}, 120, 40)
+	ro.until("repositories", ro.reposLoaded)
+	s := ro.screen()
+	for _, hidden := range []string{"D delete", "p visibility", "e edit", "n new"} {
+		if strings.Contains(s, hidden) {
+			t.Fatalf("read-only footer shows %q:\n%s", hidden, s)
+		}
+	}
+	ro.key("D")
+	if ro.app.mode != modeNormal {
+		t.Fatal("D opened a confirmation in read-only mode")
+	}
+	ro.key("?")
+	if strings.Contains(ro.screen(), "delete (asks first)") {
+		t.Fatalf("read-only help lists delete:\n%s", ro.screen())
+	}
+}
+
+func TestBulkTagDeleteReportsImmutableTags(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	// Find a repository with immutable tags (the demo has some: rule v.*).
+	var ref string
+	for _, r := range d.repos().l.coll.Items {
+		c := d.app.sess.Client
+		info, _, err := c.Repos.Get(context.Background(), r.Namespace, r.Name)
+		if err == nil && info.ImmutableTagsSettings.Enabled {
+			ref = r.Namespace + "/" + r.Name
+			break
+		}
+	}
+	if ref == "" {
+		t.Skip("no repository with immutable tags in the demo data")
+	}
+	d.key(":")
+	d.typeText("tags " + ref)
+	d.key("enter")
+	tp := d.tags()
+	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	before := len(tp.l.coll.Items)
+	d.key("ctrl+a", "D")
+	if !strings.Contains(d.screen(), fmt.Sprintf("Delete %d tags of %s?", before, ref)) {
+		t.Fatalf("bulk confirmation:\n%s", d.screen())
+	}
+	d.key("y")
+	d.until("the result", func() bool { return d.app.errText != "" || strings.HasPrefix(d.app.status, "deleted") })
+	if !strings.Contains(d.app.errText, "not done") || !strings.Contains(d.app.errText, "immutable") {
+		t.Fatalf("immutable tags were not reported: err %q status %q", d.app.errText, d.app.status)
+	}
+	left := len(tp.l.coll.Items)
+	if left == 0 || left == before {
+		t.Fatalf("%d of %d tags left; want only the immutable ones", left, before)
+	}
+	for _, tg := range tp.l.coll.Items {
+		if !strings.HasPrefix(tg.Name, "v") {
+			t.Fatalf("tag %s should have been deleted", tg.Name)
+		}
 	}
 }

@@ -36,6 +36,10 @@ const (
 	ActCopy        Action = "copy"
 	ActQuit        Action = "quit"
 	ActTags        Action = "tags"
+	ActNew         Action = "new"
+	ActEdit        Action = "edit"
+	ActPrivacy     Action = "toggle_visibility"
+	ActDelete      Action = "delete"
 	ActPane1       Action = "pane_1"
 	ActPane2       Action = "pane_2"
 	ActPane3       Action = "pane_3"
@@ -93,6 +97,10 @@ func DefaultKeymap() Keymap {
 		{ActMark, []string{"space"}, "space", "mark row", "Select", false},
 		{ActMarkAll, []string{"ctrl+a"}, "^a", "mark all visible", "Select", false},
 		{ActCopy, []string{"y"}, "y", "copy name (OSC 52)", "Select", false},
+		{ActNew, []string{"n"}, "n", "new repository", "Actions", true},
+		{ActEdit, []string{"e"}, "e", "edit description", "Actions", true},
+		{ActPrivacy, []string{"p"}, "p", "make public / private", "Actions", true},
+		{ActDelete, []string{"D"}, "D", "delete (asks first)", "Actions", true},
 		{ActRefresh, []string{"r"}, "r", "refresh", "General", false},
 		{ActHelp, []string{"?"}, "?", "help", "General", false},
 		{ActQuit, []string{"q", "ctrl+c"}, "q", "quit", "General", false},

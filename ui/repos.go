@@ -150,9 +150,9 @@ func (p *reposPane) applies(act Action) bool {
 
 func (p *reposPane) footer(*App) []Action {
 	if p.detail != nil {
-		return []Action{ActBack, ActTags, ActCopy, ActRefresh}
+		return []Action{ActBack, ActTags, ActEdit, ActPrivacy, ActDelete, ActCopy, ActRefresh}
 	}
-	return []Action{ActOpen, ActTags, ActSort, ActMark, ActCopy, ActRefresh}
+	return []Action{ActOpen, ActTags, ActNew, ActEdit, ActPrivacy, ActDelete, ActSort, ActMark, ActCopy, ActRefresh}
 }
 
 func (p *reposPane) status(a *App) string {
@@ -166,6 +166,9 @@ func (p *reposPane) status(a *App) string {
 }
 
 func (p *reposPane) action(a *App, act Action) (tea.Cmd, bool) {
+	if cmd, ok := p.repoAction(a, act); ok {
+		return cmd, true
+	}
 	if p.detail != nil {
 		switch act {
 		case ActBack:

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -137,10 +139,16 @@ func (p *tagsPane) crumbs() []string {
 	return []string{"Repos", p.l.scope, "Tags"}
 }
 
-func (p *tagsPane) applies(act Action) bool { return act != ActTags && act != ActOpen }
+func (p *tagsPane) applies(act Action) bool {
+	switch act {
+	case ActTags, ActOpen, ActNew, ActEdit, ActPrivacy:
+		return false
+	}
+	return true
+}
 
 func (p *tagsPane) footer(*App) []Action {
-	return []Action{ActBack, ActSort, ActMark, ActCopy, ActRefresh}
+	return []Action{ActBack, ActSort, ActMark, ActDelete, ActCopy, ActRefresh}
 }
 
 func (p *tagsPane) status(a *App) string {
@@ -164,14 +172,72 @@ func (p *tagsPane) action(a *App, act Action) (tea.Cmd, bool) {
 		return p.l.reverseSort(), true
 	case ActRefresh:
 		return p.l.load(a), true
+	case ActDelete:
+		return p.askDelete(a), true
 	case ActBack:
 		if p.l.want.Query != "" {
 			a.filter.SetValue("")
 			return p.l.setQuery(""), true
 		}
+		if p.l.tbl.MarkedCount() > 0 {
+			p.l.tbl.ClearMarks()
+			return nil, true
+		}
 		return a.switchPane(a.paneIndex(state.Repos)), true
+	case ActNew, ActEdit, ActPrivacy, ActTags, ActOpen:
+		return nil, true
 	}
 	return nil, false
+}
+
+// askDelete asks before deleting the marked tags, or the one under the cursor.
+func (p *tagsPane) askDelete(a *App) tea.Cmd {
+	names := p.l.tbl.MarkedIDs()
+	if len(names) == 0 {
+		t, ok := p.l.selected()
+		if !ok {
+			return nil
+		}
+		names = []string{t.Name}
+	}
+	sort.Strings(names)
+	ref := p.l.scope
+	ns, repo, _ := strings.Cut(ref, "/")
+	title := "Delete " + ref + ":" + names[0] + "?"
+	body := "Pulls of this tag will fail. The image stays while other tags use it."
+	if len(names) > 1 {
+		title = fmt.Sprintf("Delete %d tags of %s?", len(names), ref)
+		shown := names
+		if len(shown) > 12 {
+			shown = append(shown[:12:12], fmt.Sprintf("… and %d more", len(names)-12))
+		}
+		body = strings.Join(shown, ", ") + "\n\nPulls of these tags will fail."
+	}
+	return a.ask(newConfirm(title, body, func() tea.Cmd {
+		what := fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref)
+		return a.mutate(what, fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref), func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
+			var gone []string
+			var errs []error
+			for _, n := range names {
+				if _, err := c.Tags.Delete(ctx, ns, repo, n); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", n, err))
+					continue
+				}
+				gone = append(gone, n)
+			}
+			apply := func(a *App) tea.Cmd {
+				for _, n := range gone {
+					p.l.coll.Remove(p.l.coll.Find(func(t hubclient.Tag) bool { return t.Name == n }))
+				}
+				p.l.tbl.ClearMarks()
+				return p.l.itemsChanged()
+			}
+			if len(errs) > 0 {
+				return apply, partialError{total: len(names), errs: errs}
+			}
+			return apply, nil
+		})
+	}))
 }
 
 func (p *tagsPane) handleMsg(a *App, msg tea.Msg) tea.Cmd {

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+// mutationTimeout bounds one change on the Hub.
+const mutationTimeout = 60 * time.Second
+
+// mutatedMsg ends a change: apply updates the screen once it succeeded.
+type mutatedMsg struct {
+	session uint64
+	what    string
+	done    string
+	err     error
+	apply   func(a *App) tea.Cmd
+}
+
+// mutate runs fn (one change on the Hub) in a Cmd. It is never retried on
+// its own; the result comes back as a mutatedMsg for this session only.
+func (a *App) mutate(what, done string, fn func(ctx context.Context, c *hubclient.Client) (func(a *App) tea.Cmd, error)) tea.Cmd {
+	c, session := a.sess.Client, a.sessionID
+	a.status = sanitize.String(what) + "…"
+	a.errText = ""
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), mutationTimeout)
+		defer cancel()
+		apply, err := fn(ctx, c)
+		return mutatedMsg{session: session, what: what, done: done, err: err, apply: apply}
+	}
+}
+
+// onMutated reports a change and applies it to the screen.
+func (a *App) onMutated(m mutatedMsg) tea.Cmd {
+	if m.session != a.sessionID {
+		return nil
+	}
+	if m.err != nil {
+		a.status = ""
+		var pe partialError
+		if errors.As(m.err, &pe) {
+			a.setErr(m.err) // its words name the items
+		} else {
+			a.setErr(fmt.Errorf("%s: %w", m.what, m.err))
+		}
+		if errors.As(m.err, &pe) && m.apply != nil {
+			return m.apply(a) // some of it went through: show that part
+		}
+		return nil
+	}
+	a.status = sanitize.String(m.done)
+	if m.apply != nil {
+		return m.apply(a)
+	}
+	return nil
+}
+
+// partialError is a bulk change that went through for some items only; the
+// screen still shows the part that did.
+type partialError struct {
+	total int
+	errs  []error // one per item that failed, each naming its item
+}
+
+func (e partialError) Error() string {
+	return fmt.Sprintf("%d of %d not done: %v", len(e.errs), e.total, errors.Join(e.errs...))
+}
+
+func (e partialError) Unwrap() []error { return e.errs }
