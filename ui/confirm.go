@@ -117,7 +117,7 @@ func (c *confirm) view(a *App, w, h int) string {
 	}
 	b.WriteString(title + "\n\n")
 	b.WriteString(wrap(sanitize.Text(c.body), min(60, w-8), "") + "\n\n")
- 	if c.onValue != nil {
+	if c.onValue != nil {
 		c.input.SetWidth(min(60, w-12))
 		b.WriteString(c.input.View() + "\n\n")
 		if c.problem != "" {

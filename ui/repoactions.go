@@ -53,7 +53,9 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 		return a.ask(newConfirm("Make "+full+" "+to+"?", why, func() tea.Cmd {
 			return a.mutate("making "+full+" "+to, full+" is now "+to, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 				info, _, err := c.Repos.Update(ctx, r.Namespace, r.Name, &hubclient.RepositoryUpdateRequest{IsPrivate: &private})
-				return func(a *App) tea.Cmd { return p.updated(a, full, info, func(x *hubclient.Repository) { x.IsPrivate = private }) }, err
+				return func(a *App) tea.Cmd {
+					return p.updated(a, full, info, func(x *hubclient.Repository) { x.IsPrivate = private })
+				}, err
 			})
 		})), true
 	case ActEdit:
@@ -61,7 +63,9 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 			r.Description, 0, checkDescription, func(v string) tea.Cmd {
 				return a.mutate("saving the description of "+full, "saved the description of "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 					info, _, err := c.Repos.Update(ctx, r.Namespace, r.Name, &hubclient.RepositoryUpdateRequest{Description: &v})
-					return func(a *App) tea.Cmd { return p.updated(a, full, info, func(x *hubclient.Repository) { x.Description = v }) }, err
+					return func(a *App) tea.Cmd {
+						return p.updated(a, full, info, func(x *hubclient.Repository) { x.Description = v })
+					}, err
 				})
 			})), true
 	}
