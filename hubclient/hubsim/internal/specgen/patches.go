@@ -38,6 +38,7 @@ func patches() []patch {
 		{"scimSchemasMinItemsOnItem", scimSchemasMinItemsOnItem},
 		{"immutableTagsRegexPattern", immutableTagsRegexPattern},
 		{"membersExportRoleColumn", membersExportRoleColumn},
+		{"membersExportWithoutEditor", membersExportWithoutEditor},
 		{"objectSchemasWithoutType", objectSchemasWithoutType},
 	}
 }
@@ -398,6 +399,25 @@ func membersExportRoleColumn(root *yaml.Node) error {
 		}
 	}
 	return errors.New("members export: no Role column required")
+}
+
+// membersExportWithoutEditor: the CSV export's Permission column allows
+// Owner and Member only, but editors are members too (the role filter and PUT
+// /v2/orgs/{org_name}/members/{username} know them), so an org with an editor
+// cannot be exported validly. Editor joins the enum, as in org_member.role.
+func membersExportWithoutEditor(root *yaml.Node) error {
+	enum, err := at(root, "paths", "/v2/orgs/{org_name}/members/export", "get", "responses", "200",
+		"content", "text/csv", "schema", "items", "properties", "Permission", "enum")
+	if err != nil {
+		return err
+	}
+	for _, n := range enum.Content {
+		if strings.EqualFold(n.Value, "editor") {
+			return errors.New("members export: Permission already allows Editor")
+		}
+	}
+	enum.Content = append(enum.Content, scalar("Editor"))
+	return nil
 }
 
 // objectSchemasWithoutType: several schemas list properties (and required
