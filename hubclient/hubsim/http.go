@@ -102,6 +102,21 @@ func (p paging) window(w http.ResponseWriter, total int) (lo, hi int, ok bool) {
 	return lo, hi, true
 }
 
+// pageOf renders the items of page p (items already in order) with render,
+// answering 404 for a page past the last (see window); ok is false when it
+// did.
+func pageOf[T, J any](w http.ResponseWriter, p paging, items []T, render func(T) J) (out []J, ok bool) {
+	lo, hi, ok := p.window(w, len(items))
+	if !ok {
+		return nil, false
+	}
+	out = make([]J, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
+	}
+	return out, true
+}
+
 // pageBody is the Hub's paging envelope with absolute next/previous links.
 type pageBody struct {
 	Count    int     `json:"count"`

@@ -257,9 +257,8 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unlock := s.lockImages(r)
-	rp := s.findRepo(w, r, &p, levelRead)
+	rp := s.findRepo(w, r, &p, levelRead, unlock)
 	if rp == nil {
-		unlock()
 		return
 	}
 	ix := rp.images
@@ -318,9 +317,8 @@ func (s *Server) listImageTags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unlock := s.lockImages(r)
-	rp := s.findRepo(w, r, &p, levelRead)
+	rp := s.findRepo(w, r, &p, levelRead, unlock)
 	if rp == nil {
-		unlock()
 		return
 	}
 	digest := r.PathValue("digest")
@@ -351,9 +349,8 @@ func (s *Server) imagesSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unlock := s.lockImages(r)
-	rp := s.findRepo(w, r, &p, levelRead)
+	rp := s.findRepo(w, r, &p, levelRead, unlock)
 	if rp == nil {
-		unlock()
 		return
 	}
 	active := 0

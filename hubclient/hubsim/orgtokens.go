@@ -146,13 +146,9 @@ func (s *Server) listOATs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	all := sortedOATs(s.st.orgs[name])
-	lo, hi, ok := pg.window(w, len(all))
+	results, ok := pageOf(w, pg, all, func(t *oat) oatBody { return oatJSON(t, false, false) })
 	if !ok {
 		return
-	}
-	results := make([]oatBody, 0, hi-lo)
-	for _, t := range all[lo:hi] {
-		results = append(results, oatJSON(t, false, false))
 	}
 	body := newPage(r, pg, len(all), results)
 	writeJSON(w, http.StatusOK, struct {

@@ -650,23 +650,21 @@ func joinInfo(info map[string]string) string {
 }
 
 // findRepo looks up the request's repository and checks lvl, writing the
-// answer when it fails. The caller holds s.mu.
-func (s *Server) findRepo(w http.ResponseWriter, r *http.Request, p *principal, lvl repoLevel) *repo {
+// answer when it fails. The caller holds s.mu, which unlock releases: when
+// findRepo fails it releases the lock itself, so the caller just returns.
+func (s *Server) findRepo(w http.ResponseWriter, r *http.Request, p *principal, lvl repoLevel, unlock func()) *repo {
 	nsName, name := r.PathValue("namespace"), r.PathValue("repository")
 	rp := s.st.repoOf(nsName, name)
+	var d *denial
 	if rp == nil {
-		repoNotFound(nsName, name).write(w)
-		return nil
+		d = repoNotFound(nsName, name)
+	} else if d = s.repoCan(p, nsName, name, rp.Private, levelRead); d == nil && lvl > levelRead {
+		d = s.repoCan(p, nsName, name, rp.Private, lvl)
 	}
-	if d := s.repoCan(p, nsName, name, rp.Private, levelRead); d != nil {
+	if d != nil {
+		unlock()
 		d.write(w)
 		return nil
-	}
-	if lvl > levelRead {
-		if d := s.repoCan(p, nsName, name, rp.Private, lvl); d != nil {
-			d.write(w)
-			return nil
-		}
 	}
 	return rp
 }
@@ -678,9 +676,8 @@ func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead)
+	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
 	if rp == nil {
-		s.mu.RUnlock()
 		return
 	}
 	out := s.infoJSON(p, rp)
@@ -723,9 +720,8 @@ func (s *Server) updateRepo(w http.ResponseWriter, r *http.Request) {
 		lvl = levelAdmin
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, lvl)
+	rp := s.findRepo(w, r, &p, lvl, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	full := rp.Namespace + "/" + rp.Name
@@ -763,9 +759,8 @@ func (s *Server) deleteRepo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	ns := s.st.namespaces[rp.Namespace]
@@ -838,9 +833,8 @@ func (s *Server) updateImmutableTags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	rp.Immutable = *in.Enabled
@@ -881,18 +875,9 @@ func (s *Server) verifyImmutableTags(w http.ResponseWriter, r *http.Request) {
 		writeErrInfo(w, http.StatusBadRequest, "regex: invalid regular expression: "+err.Error(), map[string]string{"regex": err.Error()})
 		return
 	}
-	nsName, name := r.PathValue("namespace"), r.PathValue("repository")
-	unlock := s.lockFresh(func() bool {
-		rp := s.st.repoOf(nsName, name)
-		return rp != nil && rp.tagOrder == nil
-	}, func() {
-		if rp := s.st.repoOf(nsName, name); rp != nil {
-			rp.tagNames()
-		}
-	})
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	unlock := s.freshTags(r)
+	rp := s.findRepo(w, r, &p, levelAdmin, unlock)
 	if rp == nil {
-		unlock()
 		return
 	}
 	matched := []string{}
@@ -938,9 +923,8 @@ func (s *Server) createRepoGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	t := s.teamByID(rp.Namespace, *in.GroupID)
@@ -989,9 +973,8 @@ func (s *Server) listRepoGroups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	rp := s.findRepo(w, r, &p, levelRead)
+	rp := s.findRepo(w, r, &p, levelRead, s.mu.RUnlock)
 	if rp == nil {
-		s.mu.RUnlock()
 		return
 	}
 	var groups []repoGroupJSON
@@ -1029,9 +1012,8 @@ func (s *Server) deleteRepoGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	t := s.teamByID(rp.Namespace, id)

@@ -119,9 +119,8 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 	}
 	filter := strings.ToLower(r.URL.Query().Get("name"))
 	unlock := s.freshTags(r)
-	rp := s.findRepo(w, r, p, levelRead)
+	rp := s.findRepo(w, r, p, levelRead, unlock)
 	if rp == nil {
-		unlock()
 		return
 	}
 	names := rp.tagOrder
@@ -134,17 +133,12 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 		}
 		names = sel
 	}
-	lo, hi, ok := pg.window(w, len(names))
+	now := s.clock.Now()
+	out, ok := pageOf(w, pg, names, func(n string) tagJSON { return renderTag(rp, rp.Tags[n], now) })
+	unlock()
 	if !ok {
-		unlock()
 		return
 	}
-	now := s.clock.Now()
-	out := make([]tagJSON, 0, hi-lo)
-	for _, n := range names[lo:hi] {
-		out = append(out, renderTag(rp, rp.Tags[n], now))
-	}
-	unlock()
 	writeJSON(w, http.StatusOK, newPage(r, pg, len(names), out))
 }
 
@@ -156,9 +150,8 @@ func (s *Server) checkTags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead)
+	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
 	if rp == nil {
-		s.mu.RUnlock()
 		return
 	}
 	n := len(rp.Tags)
@@ -177,9 +170,8 @@ func (s *Server) getTag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead)
+	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
 	if rp == nil {
-		s.mu.RUnlock()
 		return
 	}
 	t := rp.Tags[r.PathValue("tag")]
@@ -207,9 +199,8 @@ func (s *Server) deleteTag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rp := s.findRepo(w, r, &p, levelAdmin)
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
 	if rp == nil {
-		s.mu.Unlock()
 		return
 	}
 	name := r.PathValue("tag")

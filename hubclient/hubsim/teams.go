@@ -125,13 +125,9 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	lo, hi, ok := pg.window(w, len(names))
+	out, ok := pageOf(w, pg, names, func(n string) orgGroupJSON { return teamOut(o.Teams[n]) })
 	if !ok {
 		return
-	}
-	out := make([]orgGroupJSON, 0, hi-lo)
-	for _, n := range names[lo:hi] {
-		out = append(out, teamOut(o.Teams[n]))
 	}
 	writeJSON(w, http.StatusOK, newPage(r, pg, len(names), out))
 }
@@ -317,19 +313,17 @@ func (s *Server) listTeamMembers(w http.ResponseWriter, r *http.Request) {
 		names = append(names, un)
 	}
 	slices.Sort(names)
-	lo, hi, ok := pg.window(w, len(names))
-	if !ok {
-		return
-	}
-	out := make([]groupMemberJSON, 0, hi-lo)
-	for _, un := range names[lo:hi] {
+	out, ok := pageOf(w, pg, names, func(un string) groupMemberJSON {
 		u := s.st.users[un]
 		gm := groupMemberJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Company: u.Company, Location: u.Location,
 			ProfileURL: u.ProfileURL, GravatarEmail: u.GravatarEmail, DateJoined: ts(u.Joined), Type: "User"}
 		if elevated {
 			gm.Email = u.Email
 		}
-		out = append(out, gm)
+		return gm
+	})
+	if !ok {
+		return
 	}
 	writeJSON(w, http.StatusOK, newPage(r, pg, len(names), out))
 }

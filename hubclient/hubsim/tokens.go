@@ -139,13 +139,9 @@ func (s *Server) listPATs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sortPATs(all)
-	lo, hi, ok := pg.window(w, len(all))
+	results, ok := pageOf(w, pg, all, func(t *pat) patBody { return patJSON(t, false) })
 	if !ok {
 		return
-	}
-	results := make([]patBody, 0, hi-lo)
-	for _, t := range all[lo:hi] {
-		results = append(results, patJSON(t, false))
 	}
 	body := newPage(r, pg, len(all), results)
 	writeJSON(w, http.StatusOK, struct {

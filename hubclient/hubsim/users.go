@@ -90,15 +90,13 @@ func (s *Server) listSignedInUserOrgs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.Sort(names)
-	lo, hi, ok := pg.window(w, len(names))
+	out, ok := pageOf(w, pg, names, func(n string) userOrgJSON {
+		o := s.st.orgs[n]
+		return userOrgJSON{ID: o.ID, OrgName: o.Name, FullName: o.FullName, Company: o.Company,
+			DateJoined: ts(o.Created), Type: "Organization"}
+	})
 	if !ok {
 		return
-	}
-	out := make([]userOrgJSON, 0, hi-lo)
-	for _, n := range names[lo:hi] {
-		o := s.st.orgs[n]
-		out = append(out, userOrgJSON{ID: o.ID, OrgName: o.Name, FullName: o.FullName, Company: o.Company,
-			DateJoined: ts(o.Created), Type: "Organization"})
 	}
 	writeJSON(w, http.StatusOK, newPage(r, pg, len(names), out))
 }
