@@ -96,19 +96,32 @@ func (s *Server) accountUser(w http.ResponseWriter, r *http.Request, write bool)
 	return p.User, true
 }
 
-func (s *Server) getProfile(w http.ResponseWriter, r *http.Request) {
+// accountOf finds the account's user, answering 404 when there is none.
+// The caller holds s.mu.
+func (s *Server) accountOf(w http.ResponseWriter, name string) *user {
+	u := s.st.users[name]
+	if u == nil {
+		writeError(w, http.StatusNotFound, "Not found.")
+	}
+	return u
+}
+
+// readAccount answers a read of the path's account with what view makes of
+// its user.
+func (s *Server) readAccount(w http.ResponseWriter, r *http.Request, view func(*user) any) {
 	name, ok := s.accountUser(w, r, false)
 	if !ok {
 		return
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	u := s.st.users[name]
-	if u == nil {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
+	if u := s.accountOf(w, name); u != nil {
+		writeJSON(w, http.StatusOK, view(u))
 	}
-	writeJSON(w, http.StatusOK, s.profileJSON(r, u))
+}
+
+func (s *Server) getProfile(w http.ResponseWriter, r *http.Request) {
+	s.readAccount(w, r, func(u *user) any { return s.profileJSON(r, u) })
 }
 
 func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request) {
@@ -146,9 +159,8 @@ func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.st.users[name]
+	u := s.accountOf(w, name)
 	if u == nil {
-		writeError(w, http.StatusNotFound, "Not found.")
 		return
 	}
 	set := func(dst *string, v *string) {
@@ -179,18 +191,7 @@ func emailsJSON(u *user) []emailBody {
 }
 
 func (s *Server) listEmails(w http.ResponseWriter, r *http.Request) {
-	name, ok := s.accountUser(w, r, false)
-	if !ok {
-		return
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u := s.st.users[name]
-	if u == nil {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, emailsJSON(u))
+	s.readAccount(w, r, func(u *user) any { return emailsJSON(u) })
 }
 
 // acctReadEmail reads the {"email": ...} body of POST and DELETE.
@@ -223,9 +224,8 @@ func (s *Server) addEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.st.users[name]
+	u := s.accountOf(w, name)
 	if u == nil {
-		writeError(w, http.StatusNotFound, "Not found.")
 		return
 	}
 	for _, other := range s.st.users {
@@ -253,9 +253,8 @@ func (s *Server) deleteEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.st.users[name]
+	u := s.accountOf(w, name)
 	if u == nil {
-		writeError(w, http.StatusNotFound, "Not found.")
 		return
 	}
 	i := slices.IndexFunc(u.Emails, func(e email) bool { return strings.EqualFold(e.Address, addr) })
