@@ -106,23 +106,16 @@ func (s *Server) inviteAction(w http.ResponseWriter, p principal, id string) (*o
 }
 
 func (s *Server) cancelInvite(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, inv, ok := s.inviteAction(w, p, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	delete(o.Invites, inv.ID)
-	s.audit(o.Name, "org.invite.cancel", o.Name, p, fmt.Sprintf("cancelled the invite of %s to %s", inv.Invitee, o.Name),
-		map[string]string{"invitee": inv.Invitee, "invite_id": inv.ID, "team": inv.Team})
-	w.WriteHeader(http.StatusNoContent)
+	s.changeInvite(w, r, "org.invite.cancel", "cancelled", true)
 }
 
 func (s *Server) resendInvite(w http.ResponseWriter, r *http.Request) {
+	s.changeInvite(w, r, "org.invite.resend", "resent", false)
+}
+
+// changeInvite resends the path's invite, or cancels it when remove is
+// set, auditing action ("<done> the invite of ...") and answering 204.
+func (s *Server) changeInvite(w http.ResponseWriter, r *http.Request, action, done string, remove bool) {
 	p, ok := s.authenticate(w, r)
 	if !ok {
 		return
@@ -133,7 +126,10 @@ func (s *Server) resendInvite(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.audit(o.Name, "org.invite.resend", o.Name, p, fmt.Sprintf("resent the invite of %s to %s", inv.Invitee, o.Name),
+	if remove {
+		delete(o.Invites, inv.ID)
+	}
+	s.audit(o.Name, action, o.Name, p, fmt.Sprintf("%s the invite of %s to %s", done, inv.Invitee, o.Name),
 		map[string]string{"invitee": inv.Invitee, "invite_id": inv.ID, "team": inv.Team})
 	w.WriteHeader(http.StatusNoContent)
 }
