@@ -95,7 +95,6 @@ type App struct {
 	status    string
 	errText   string
 	errAt     time.Time
-	loading   int
 	sessionID uint64 // bumps on every context/org switch; older results are dropped
 	gen       uint64 // the newest load generation handed out, across every pane
 	orgs      []string
@@ -149,6 +148,29 @@ type tickMsg time.Time
 
 func tick() tea.Cmd {
 	return tea.Tick(rateTick, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// busy reports whether any pane is loading.
+func (a *App) busy() bool {
+	for _, p := range a.panes {
+		if p.busy() {
+			return true
+		}
+	}
+	return false
+}
+
+// rateWait is how long until the rate budget comes back, when it is spent.
+func (a *App) rateWait() (time.Duration, bool) {
+	if a.sess.Client == nil {
+		return 0, false
+	}
+	r := a.sess.Client.Rate()
+	if !r.Known || r.Remaining > 0 || r.Reset.IsZero() {
+		return 0, false
+	}
+	d := r.Reset.Sub(a.opts.Now())
+	return d, d > 0
 }
 
 // readOnly reports whether mutations are off.
@@ -561,7 +583,7 @@ func (a *App) headerLine() string {
 	}
 	left := strings.Join(parts, t.Rule.Render(" ─ "))
 	right := t.Dim.Render("○ idle")
-	if a.loading > 0 {
+	if a.busy() {
 		right = t.OK.Render(a.spin.View() + " loading")
 	}
 	gap := a.w - lipgloss.Width(left) - lipgloss.Width(right)
@@ -603,6 +625,9 @@ func (a *App) statusLine() string {
 		return a.filter.View()
 	case modePalette:
 		return a.palette.view(a)
+	}
+	if d, ok := a.rateWait(); ok && a.busy() {
+		return truncate(a.cur().status(a)+t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Seconds()+0.999))), a.w)
 	}
 	if a.errText != "" {
 		return truncate(t.Error.Render("error: ")+a.errText, a.w)

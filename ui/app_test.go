@@ -46,7 +46,9 @@ func startSim(t testing.TB, opts hubsim.Options) (*hubsim.Server, string) {
 // demoSession signs in as user against url.
 func demoSession(t testing.TB, url, user, password string, extra ...hubclient.Option) Session {
 	t.Helper()
-	c, err := hubclient.New(append([]hubclient.Option{hubclient.WithBaseURL(url), hubclient.WithCredentials(user, hubclient.Secret(password))}, extra...)...)
+	// The client's clock is the simulator's, so tokens do not look expired.
+	c, err := hubclient.New(append([]hubclient.Option{hubclient.WithBaseURL(url), hubclient.WithCredentials(user, hubclient.Secret(password)),
+		hubclient.WithClock(fixedNow)}, extra...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -708,4 +710,20 @@ func TestBulkTagDeleteReportsImmutableTags(t *testing.T) {
 			t.Fatalf("tag %s should have been deleted", tg.Name)
 		}
 	}
+}
+
+func TestRateLimitWaitIsShown(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{RateLimit: 3})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	const waiting = "waiting for Docker Hub's rate limit: 60s"
+	for i := 0; i < 5 && !strings.Contains(d.screen(), waiting); i++ {
+		d.key("r") // spend the budget; the load that finds it spent waits
+		d.settle(100 * time.Millisecond)
+	}
+	s := d.screen()
+	if !strings.Contains(s, waiting) || !strings.Contains(s, "rate 0/3 (resets in 60s)") {
+		t.Fatalf("no countdown for the spent budget:\n%s", s)
+	}
+	d.repos().leave(d.app) // stop the waiting request
 }
