@@ -41,6 +41,16 @@ func writeFieldErrors(w http.ResponseWriter, text string, fields map[string][]st
 	writeJSON(w, http.StatusBadRequest, map[string]any{"fields": fields, "text": text})
 }
 
+// writeGetOrHead answers a GET with v, and a HEAD with the status alone (no
+// body, and no length of one).
+func writeGetOrHead(w http.ResponseWriter, r *http.Request, v any) {
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
 // readJSON decodes the request body into v, answering 400 when it is not
 // valid JSON; it reports whether decoding succeeded.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
@@ -92,11 +102,12 @@ func parsePaging(w http.ResponseWriter, r *http.Request, defaultSize int) (pagin
 // window returns the [lo, hi) slice bounds of this page over total items,
 // answering 404 for a page past the last (page 1 of an empty list is fine).
 func (p paging) window(w http.ResponseWriter, total int) (lo, hi int, ok bool) {
-	lo = (p.Page - 1) * p.Size
-	if lo >= total && p.Page > 1 {
+	// Compare page counts rather than offsets: (Page-1)*Size overflows for huge pages.
+	if p.Page > 1 && (p.Size < 1 || p.Page-1 >= (total+p.Size-1)/p.Size) {
 		writeError(w, http.StatusNotFound, "Invalid page.")
 		return 0, 0, false
 	}
+	lo = (p.Page - 1) * p.Size
 	hi = min(lo+p.Size, total)
 	lo = min(lo, total)
 	return lo, hi, true

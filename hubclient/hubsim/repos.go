@@ -669,24 +669,28 @@ func (s *Server) findRepo(w http.ResponseWriter, r *http.Request, p *principal, 
 	return rp
 }
 
-// getRepo answers GET and HEAD /v2/namespaces/{namespace}/repositories/{repository}.
-func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
+// readRepo authenticates the caller, who may be anonymous, read-locks s.mu
+// and finds the request's repository (see findRepo). When the repository is
+// nil the answer is written and the lock released; otherwise the caller
+// holds s.mu for reading and must release it.
+func (s *Server) readRepo(w http.ResponseWriter, r *http.Request) (*principal, *repo) {
 	p, ok := s.optionalAuth(w, r)
 	if !ok {
-		return
+		return nil, nil
 	}
 	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
+	return p, s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
+}
+
+// getRepo answers GET and HEAD /v2/namespaces/{namespace}/repositories/{repository}.
+func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
+	p, rp := s.readRepo(w, r)
 	if rp == nil {
 		return
 	}
 	out := s.infoJSON(p, rp)
 	s.mu.RUnlock()
-	if r.Method == http.MethodHead {
-		w.WriteHeader(http.StatusOK) // no body, and no length of one
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeGetOrHead(w, r, out)
 }
 
 // updateRepo answers PATCH /v2/repositories/{namespace}/{repository}/:

@@ -145,12 +145,7 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 // checkTags answers HEAD .../tags: 200 when the repository has tags, 404
 // when it has none.
 func (s *Server) checkTags(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.optionalAuth(w, r)
-	if !ok {
-		return
-	}
-	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
+	_, rp := s.readRepo(w, r)
 	if rp == nil {
 		return
 	}
@@ -165,12 +160,7 @@ func (s *Server) checkTags(w http.ResponseWriter, r *http.Request) {
 
 // getTag answers GET and HEAD .../tags/{tag}.
 func (s *Server) getTag(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.optionalAuth(w, r)
-	if !ok {
-		return
-	}
-	s.mu.RLock()
-	rp := s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
+	_, rp := s.readRepo(w, r)
 	if rp == nil {
 		return
 	}
@@ -182,11 +172,7 @@ func (s *Server) getTag(w http.ResponseWriter, r *http.Request) {
 	}
 	out := renderTag(rp, t, s.clock.Now())
 	s.mu.RUnlock()
-	if r.Method == http.MethodHead {
-		w.WriteHeader(http.StatusOK) // no body, and no length of one
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeGetOrHead(w, r, out)
 }
 
 // deleteTag answers DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/
