@@ -108,30 +108,36 @@ func candidatesFor(a *App, line string) []string {
 		}
 		return out
 	}
-	var pool []string
+	var pool func(yield func(string) bool)
 	for _, c := range paletteCommands() {
 		if c.name != name {
 			continue
 		}
 		switch c.arg {
 		case "repo":
-			pool = a.repoNames()
+			pool = a.repoNames
 		case "ctx":
-			pool = a.opts.Contexts
+			pool = slices.Values(a.opts.Contexts)
 		case "org":
-			pool = a.orgNames()
+			pool = slices.Values(a.orgNames())
 		}
 	}
-	for _, v := range pool {
+	if pool == nil {
+		return nil
+	}
+	for v := range pool {
 		if strings.HasPrefix(v, arg) {
 			out = append(out, name+" "+v)
-			if len(out) == 50 {
+			if len(out) == maxCandidates {
 				break
 			}
 		}
 	}
 	return out
 }
+
+// maxCandidates bounds the completions computed per keystroke.
+const maxCandidates = 50
 
 // refresh recomputes the completions shown under the line after typing
 // (which also ends tab cycling).

@@ -263,15 +263,15 @@ func (a *App) openTags(ref string) tea.Cmd {
 	return a.switchPane(i)
 }
 
-// repoNames are the loaded repositories as "namespace/name", for completion.
-func (a *App) repoNames() []string {
+// repoNames yields the loaded repositories as "namespace/name", for
+// completion; the caller stops early once it has enough.
+func (a *App) repoNames(yield func(string) bool) {
 	rp := a.panes[a.paneIndex(state.Repos)].(*reposPane)
-	items := rp.l.coll.Items
-	out := make([]string, len(items))
-	for i, r := range items {
-		out[i] = r.Namespace + "/" + r.Name
+	for _, r := range rp.l.coll.Items {
+		if !yield(r.Namespace + "/" + r.Name) {
+			return
+		}
 	}
-	return out
 }
 
 // orgNames are organizations to complete `:org` with.
