@@ -238,6 +238,42 @@ func (l *list[T]) reverseSort() tea.Cmd {
 	return l.rederive()
 }
 
+// ensure loads the list when it has never loaded, was left mid-load, or
+// failed with nothing to show.
+func (l *list[T]) ensure(a *App) tea.Cmd {
+	if l.coll.Status == state.Idle || l.coll.Status == state.Failed && len(l.coll.Items) == 0 {
+		return l.load(a)
+	}
+	return nil
+}
+
+// common applies the actions every list shares: movement, marks, sort,
+// refresh, and esc clearing the filter or the marks. handled is false when
+// act is not one of them, or esc had nothing to clear.
+func (l *list[T]) common(a *App, act Action) (cmd tea.Cmd, handled bool) {
+	if l.move(act) {
+		return nil, true
+	}
+	switch act {
+	case ActSort:
+		return l.cycleSort(), true
+	case ActSortReverse:
+		return l.reverseSort(), true
+	case ActRefresh:
+		return l.load(a), true
+	case ActBack:
+		if l.want.Query != "" {
+			a.filter.SetValue("")
+			return l.setQuery(""), true
+		}
+		if l.tbl.MarkedCount() > 0 {
+			l.tbl.ClearMarks()
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
 // move applies a movement action to the table; false when act is not one.
 func (l *list[T]) move(act Action) bool {
 	t := l.tbl

@@ -105,10 +105,7 @@ func (p *reposPane) enter(a *App) tea.Cmd {
 	if p.l.scope != a.sess.Org {
 		p.l.reset(a.sess.Org)
 	}
-	if p.l.coll.Status == state.Idle || p.l.coll.Status == state.Failed && len(p.l.coll.Items) == 0 {
-		return p.l.load(a)
-	}
-	return nil
+	return p.l.ensure(a)
 }
 
 func (p *reposPane) leave(*App) {
@@ -193,26 +190,10 @@ func (p *reposPane) action(a *App, act Action) (tea.Cmd, bool) {
 		}
 		return nil, false
 	}
-	if p.l.move(act) {
-		return nil, true
+	if cmd, ok := p.l.common(a, act); ok || act == ActBack {
+		return cmd, true
 	}
 	switch act {
-	case ActSort:
-		return p.l.cycleSort(), true
-	case ActSortReverse:
-		return p.l.reverseSort(), true
-	case ActRefresh:
-		return p.l.load(a), true
-	case ActBack:
-		if p.l.want.Query != "" {
-			a.filter.SetValue("")
-			return p.l.setQuery(""), true
-		}
-		if p.l.tbl.MarkedCount() > 0 {
-			p.l.tbl.ClearMarks()
-			return nil, true
-		}
-		return nil, true
 	case ActOpen:
 		r, ok := p.l.selected()
 		if !ok {

@@ -117,10 +117,7 @@ func (p *tagsPane) enter(a *App) tea.Cmd {
 	if p.l.scope == "" {
 		return nil
 	}
-	if p.l.coll.Status == state.Idle || p.l.coll.Status == state.Failed && len(p.l.coll.Items) == 0 {
-		return p.l.load(a)
-	}
-	return nil
+	return p.l.ensure(a)
 }
 
 func (p *tagsPane) setQuery(_ *App, q string) tea.Cmd { return p.l.setQuery(q) }
@@ -162,27 +159,13 @@ func (p *tagsPane) action(a *App, act Action) (tea.Cmd, bool) {
 	if p.l.scope == "" {
 		return nil, false
 	}
-	if p.l.move(act) {
-		return nil, true
+	if cmd, ok := p.l.common(a, act); ok {
+		return cmd, true
 	}
 	switch act {
-	case ActSort:
-		return p.l.cycleSort(), true
-	case ActSortReverse:
-		return p.l.reverseSort(), true
-	case ActRefresh:
-		return p.l.load(a), true
 	case ActDelete:
 		return p.askDelete(a), true
 	case ActBack:
-		if p.l.want.Query != "" {
-			a.filter.SetValue("")
-			return p.l.setQuery(""), true
-		}
-		if p.l.tbl.MarkedCount() > 0 {
-			p.l.tbl.ClearMarks()
-			return nil, true
-		}
 		return a.switchPane(a.paneIndex(state.Repos)), true
 	case ActNew, ActEdit, ActPrivacy, ActTags, ActOpen:
 		return nil, true
