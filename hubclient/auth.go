@@ -79,8 +79,12 @@ func (s *AuthService) Login2FA(ctx context.Context, challenge Secret, code strin
 
 // SignIn signs the client in now with its credentials (instead of lazily on
 // the first request), so a UI can report bad credentials or a 2FA challenge
-// up front.
+// up front. Without credentials it returns ErrNoCredentials and keeps any
+// token the client was given.
 func (s *AuthService) SignIn(ctx context.Context) error {
+	if !s.c.hasCreds() {
+		return ErrNoCredentials
+	}
 	s.c.invalidate()
 	_, err := s.c.bearer(ctx)
 	var t terminal

@@ -361,7 +361,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 				}
 				attempt++
 				if serr := c.sleep(ctx, rl.RetryAfter+jitter(c.retry.Base)); serr != nil {
-					return resp, rl
+					return resp, fmt.Errorf("%w (while waiting after: %w)", serr, rl)
 				}
 				continue
 			}
@@ -374,15 +374,23 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		wait := backoff(c.retry, attempt)
 		if resp != nil {
 			if ra := retryAfter(resp.Header, c.now()); ra > 0 {
+				if ra > c.retry.MaxWait {
+					if apiErr != nil {
+						return resp, apiErr
+					}
+					return resp, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
+				}
 				wait = ra
 			}
 		}
 		attempt++
 		if serr := c.sleep(ctx, wait); serr != nil {
+			// Keep both: the caller cancelled (errors.Is context.Canceled),
+			// and the last answer still explains why we were retrying.
 			if apiErr != nil {
-				return resp, apiErr
+				return resp, fmt.Errorf("%w (while waiting after: %w)", serr, apiErr)
 			}
-			return resp, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
+			return resp, fmt.Errorf("%s %s: %w (while waiting after: %w)", r.method, u.Path, serr, err)
 		}
 	}
 }
@@ -442,7 +450,8 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 	if err != nil {
 		return resp, nil, fmt.Errorf("read answer: %w", err)
 	}
-	if hr.ContentLength > 0 && int64(len(body)) < hr.ContentLength && hr.StatusCode < 300 {
+	// A HEAD answer announces the length of a body it never sends.
+	if hr.ContentLength > 0 && int64(len(body)) < hr.ContentLength && hr.StatusCode < 300 && r.method != http.MethodHead {
 		return resp, nil, fmt.Errorf("read answer: %w", io.ErrUnexpectedEOF)
 	}
 	return resp, body, nil

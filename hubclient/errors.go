@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Error is a constant error value; the sentinel errors of this package are of this type.
@@ -106,7 +107,11 @@ func DecodeErrorBody(status int, body []byte) *APIError {
 	if err := json.Unmarshal(body, &eb); err != nil {
 		txt := strings.TrimSpace(string(e.Body))
 		if len(txt) > 200 {
-			txt = txt[:200] + "…"
+			cut := 200
+			for cut > 0 && !utf8.RuneStart(txt[cut]) {
+				cut-- // never split a character
+			}
+			txt = txt[:cut] + "…"
 		}
 		if txt != "" && !strings.HasPrefix(txt, "<") {
 			e.Message = txt

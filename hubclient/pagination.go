@@ -128,7 +128,8 @@ type PageHandler[T any] func(page int, items []T)
 // ListAll reads page 1, learns count, then fetches the remaining pages
 // concurrently (at most the client's concurrency, fewer when the rate budget
 // runs low) and returns every item in server order. onPage, when not nil, is
-// called for each page as it lands, so a UI can show rows while the rest stream in.
+// called for each page as it lands, so a UI can show rows while the rest stream in;
+// its calls never overlap.
 func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) ([]T, error) {
 	first, resp, err := fetch(ctx, ListOptions{Page: 1, PageSize: MaxPageSize})
 	if err != nil {
@@ -182,6 +183,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
+	var pageMu sync.Mutex // onPage calls never overlap
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -197,7 +199,9 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 				}
 				results[p-1] = items
 				if onPage != nil {
+					pageMu.Lock()
 					onPage(p, items)
+					pageMu.Unlock()
 				}
 			}
 		}()

@@ -9,6 +9,7 @@ const redacted = "[redacted]"
 
 // Secret holds a password, token or JWT. It redacts itself when printed with
 // any fmt verb, marshalled to JSON or logged; call Reveal to use the value.
+// Never use it as a map key: encoding/json writes string-kind keys as they are.
 type Secret string
 
 // String redacts.

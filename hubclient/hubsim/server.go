@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -166,9 +167,18 @@ type bucket struct {
 // and 429 + Retry-After when the budget is spent.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 	if s.opts.RateLimit < 0 {
+		// No budget, but an injected 429 storm still blows.
+		s.rateMu.Lock()
+		storm := s.inStorm(s.clock.Now())
+		s.rateMu.Unlock()
+		if storm {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, "Rate limit exceeded. Please retry later.")
+			return false
+		}
 		return true
 	}
-	key := callerKey(r)
+	key := s.callerKey(r)
 	now := s.clock.Now()
 	s.rateMu.Lock()
 	b := s.rates[key]
@@ -198,9 +208,20 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // callerKey identifies a caller for rate limiting: the bearer token's
-// subject when present, else the remote host.
-func callerKey(r *http.Request) string {
-	if a := r.Header.Get("Authorization"); len(a) > 7 {
+// subject when present (so a renewed token does not get a fresh budget),
+// else the remote host.
+func (s *Server) callerKey(r *http.Request) string {
+	a := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(a, "Bearer ")
+	if !ok {
+		tok, ok = strings.CutPrefix(a, "JWT ")
+	}
+	if ok {
+		if c, err := s.verify(tok); err == nil {
+			return "u:" + c.Sub
+		}
+	}
+	if len(a) > 7 {
 		sum := sha256.Sum256([]byte(a))
 		return "t:" + string(sum[:8])
 	}
