@@ -139,3 +139,84 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 	}
 	t.Fatalf("hubtui did not exit after q; screen:\n%s", tm.screen())
 }
+
+// startHubsim builds and runs cmd/hubsim with args and returns its URL.
+func startHubsim(t *testing.T, args ...string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "hubsim")
+	if out, err := exec.Command("go", "build", "-o", bin, "../hubsim").CombinedOutput(); err != nil {
+		t.Fatalf("go build hubsim: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make([]byte, 0, 64)
+	buf := make([]byte, 1)
+	for len(line) < 200 {
+		if _, err := stdout.Read(buf); err != nil {
+			t.Fatalf("hubsim: %v", err)
+		}
+		if buf[0] == '\n' {
+			break
+		}
+		line = append(line, buf[0])
+	}
+	url, ok := strings.CutPrefix(string(line), "hubsim listening on ")
+	if !ok {
+		t.Fatalf("hubsim said %q", line)
+	}
+	return url
+}
+
+// TestEndToEndAgainstAFaultyHub runs the binary against a hubsim that drops
+// connections, answers 5xx and is slow: reads are retried, a failed load
+// says so and r retries it, and the console never hangs or crashes.
+func TestEndToEndAgainstAFaultyHub(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin := buildBinary(t)
+	url := startHubsim(t, "--dataset", "demo", "--latency", "20ms", "--jitter", "30ms", "--faults", "500=0.15,503=0.1,reset=0.05")
+	exitFile := filepath.Join(t.TempDir(), "exit")
+	tm := newTmux(t, 100, 30, fmt.Sprintf("XDG_CONFIG_HOME=%s HUBTUI_USERNAME=demo HUBTUI_TOKEN=%s %s --hub-url %s --org acme; echo $? > %s; sleep 30",
+		t.TempDir(), "dckr_pat_demo0000000000000000000000", bin, url, exitFile))
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		s := tm.screen()
+		if strings.Contains(s, "60 repositories") {
+			break
+		}
+		if strings.Contains(s, "Press r to retry") {
+			tm.send("r") // a sign-in POST met a fault: it is never retried on its own
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no repositories through the faults; screen:\n%s", s)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	tm.send("t")
+	tm.waitFor("tags through the faults", func(s string) bool {
+		if strings.Contains(s, "Press r to retry") {
+			tm.send("r")
+		}
+		return strings.Contains(s, "TAG") && strings.Contains(s, "latest")
+	})
+	tm.send("q")
+	deadline = time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
+			if got := strings.TrimSpace(string(b)); got != "0" {
+				t.Fatalf("exit status %s, want 0", got)
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("hubtui did not exit after q; screen:\n%s", tm.screen())
+}
