@@ -238,7 +238,7 @@ func TestSignInTwoFactorAfterChallengeExpires(t *testing.T) {
 
 func TestTokenRefreshBeforeExpiry(t *testing.T) {
 	clk := hubsim.NewFakeClock(time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC))
-	sim := coreStartSim(t, hubsim.Options{Clock: clk, TokenTTL: 2 * time.Minute})
+	sim := coreStartSim(t, hubsim.Options{Clock: clk, TokenTTL: 10 * time.Minute})
 	for _, cr := range []hubclient.Credentials{{hubsim.DemoUser, hubsim.DemoPassword}, {hubsim.DemoUser, hubsim.DemoPAT}} {
 		route := "POST /v2/users/login"
 		if strings.HasPrefix(cr.Secret.Reveal(), "dckr_") {
@@ -250,10 +250,10 @@ func TestTokenRefreshBeforeExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := coreJWTExp(first.Reveal()), clk.Now().Add(2*time.Minute).Truncate(time.Second); !got.Equal(want) {
+		if got, want := coreJWTExp(first.Reveal()), clk.Now().Add(10*time.Minute).Truncate(time.Second); !got.Equal(want) {
 			t.Errorf("exp = %v, want %v", got, want)
 		}
-		clk.Advance(59 * time.Second) // 61 s left: still more than the margin
+		clk.Advance(539 * time.Second) // 61 s left: still more than the margin
 		if tok, _ := c.Token(context.Background()); tok != first || sim.count(route) != before+1 {
 			t.Errorf("refreshed too early: hits %d", sim.count(route)-before)
 		}
@@ -265,7 +265,7 @@ func TestTokenRefreshBeforeExpiry(t *testing.T) {
 		if second == first || sim.count(route) != before+2 {
 			t.Errorf("not refreshed within the margin: same=%v sign-ins=%d", second == first, sim.count(route)-before)
 		}
-		if got, want := coreJWTExp(second.Reveal()), clk.Now().Add(2*time.Minute).Truncate(time.Second); !got.Equal(want) {
+		if got, want := coreJWTExp(second.Reveal()), clk.Now().Add(10*time.Minute).Truncate(time.Second); !got.Equal(want) {
 			t.Errorf("refreshed exp = %v, want %v", got, want)
 		}
 		clk.Advance(time.Hour) // long expired

@@ -30,7 +30,9 @@ const (
 	MaxPageSize = 100
 	// DefaultConcurrency bounds ListAll's parallel page fetches.
 	DefaultConcurrency = 8
-	// refreshMargin is how long before its exp a JWT is renewed.
+	// refreshMargin is how long before its exp a JWT is renewed; a token
+	// that lives less than four margins is renewed after three quarters of
+	// its life instead.
 	refreshMargin = 60 * time.Second
 	maxErrorBody  = 64 << 10
 )
@@ -49,8 +51,9 @@ type Client struct {
 	authMu sync.Mutex // serialises sign-in
 	mu     sync.Mutex // guards the fields below
 	creds  Credentials
+	until  time.Time // a request is waiting for the rate limit until then
 	token  Secret
-	exp    time.Time
+	exp    time.Time // when to renew the token (before its exp claim)
 	rate   Rate
 
 	// Services, one per API area.
@@ -198,6 +201,31 @@ func (c *Client) Identifier() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.creds.Identifier
+}
+
+// WaitingUntil is when a request that is waiting for the rate budget (after
+// a 429, or ListAll pacing itself) will go on; zero when none waits.
+func (c *Client) WaitingUntil() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.until
+}
+
+// waitFor sleeps d for the rate limit, so that WaitingUntil tells a UI.
+func (c *Client) waitFor(ctx context.Context, d time.Duration) error {
+	end := c.now().Add(d)
+	c.mu.Lock()
+	if end.After(c.until) {
+		c.until = end
+	}
+	c.mu.Unlock()
+	err := c.sleep(ctx, d)
+	c.mu.Lock()
+	if !c.until.After(end) {
+		c.until = time.Time{}
+	}
+	c.mu.Unlock()
+	return err
 }
 
 // Rate is the last rate-limit reading seen on any answer.
@@ -360,7 +388,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 					return resp, rl
 				}
 				attempt++
-				if serr := c.sleep(ctx, rl.RetryAfter+jitter(c.retry.Base)); serr != nil {
+				if serr := c.waitFor(ctx, rl.RetryAfter+jitter(c.retry.Base)); serr != nil {
 					return resp, fmt.Errorf("%w (while waiting after: %w)", serr, rl)
 				}
 				continue
@@ -525,7 +553,7 @@ func (c *Client) invalidate() {
 }
 
 func (c *Client) setToken(jwt Secret) {
-	exp := jwtExpiry(jwt.Reveal())
+	exp := jwtRenewAt(jwt.Reveal())
 	c.mu.Lock()
 	c.token, c.exp = jwt, exp
 	c.mu.Unlock()
@@ -540,7 +568,7 @@ func (c *Client) bearer(ctx context.Context) (Secret, error) {
 	c.mu.Lock()
 	tok, exp, creds := c.token, c.exp, c.creds
 	c.mu.Unlock()
-	if tok != "" && (exp.IsZero() || c.now().Add(refreshMargin).Before(exp)) {
+	if tok != "" && (exp.IsZero() || c.now().Before(exp)) {
 		return tok, nil
 	}
 	if creds.Secret == "" {
@@ -551,7 +579,7 @@ func (c *Client) bearer(ctx context.Context) (Secret, error) {
 	c.mu.Lock()
 	tok, exp = c.token, c.exp
 	c.mu.Unlock()
-	if tok != "" && (exp.IsZero() || c.now().Add(refreshMargin).Before(exp)) {
+	if tok != "" && (exp.IsZero() || c.now().Before(exp)) {
 		return tok, nil
 	}
 	jwt, err := c.Auth.signIn(ctx, creds)
@@ -562,9 +590,11 @@ func (c *Client) bearer(ctx context.Context) (Secret, error) {
 	return jwt, nil
 }
 
-// jwtExpiry reads the exp claim without verifying the signature (the Hub
-// verifies; we only need to know when to renew).
-func jwtExpiry(jwt string) time.Time {
+// jwtRenewAt is when to renew jwt: refreshMargin before its exp, or after
+// three quarters of its life when it is short (exp - iat < 4 margins). It
+// reads the claims without verifying the signature (the Hub verifies; we only
+// need to know when to renew). Zero means "never".
+func jwtRenewAt(jwt string) time.Time {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
 		return time.Time{}
@@ -575,6 +605,7 @@ func jwtExpiry(jwt string) time.Time {
 	}
 	var claims struct {
 		Exp json.Number `json:"exp"`
+		Iat json.Number `json:"iat"`
 	}
 	if json.Unmarshal(b, &claims) != nil {
 		return time.Time{}
@@ -583,5 +614,10 @@ func jwtExpiry(jwt string) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	return time.Unix(sec, 0)
+	exp := time.Unix(sec, 0)
+	margin := refreshMargin
+	if iat, err := claims.Iat.Int64(); err == nil && iat < sec {
+		margin = min(margin, exp.Sub(time.Unix(iat, 0))/4)
+	}
+	return exp.Add(-margin)
 }

@@ -821,27 +821,30 @@ func TestSignInServerErrorNotRetried(t *testing.T) {
 	}
 }
 
-func TestJWTExpiry(t *testing.T) {
+func TestJWTRenewAt(t *testing.T) {
+	m := refreshMargin
 	for _, tc := range []struct {
 		tok  string
 		want time.Time
 	}{
-		{"x.eyJleHAiOjE3MDAwMDAwMDB9.y", time.Unix(1700000000, 0)},    // {"exp":1700000000}
-		{"x.eyJleHAiOjE3MDAwMDAwMDB9==.y", time.Unix(1700000000, 0)},  // padded
-		{"x.eyJleHAiOiIxNzAwMDAwMDAwIn0.y", time.Unix(1700000000, 0)}, // {"exp":"1700000000"}
-		{"x.eyJzdWIiOiJkZW1vIn0.y", time.Time{}},                      // no exp
-		{"x.!!!.y", time.Time{}},                                      // not base64
-		{"stale", time.Time{}},                                        // not a JWT
-		{"x.bm90IGpzb24.y", time.Time{}},                              // not JSON
-		{"x.eyJleHAiOjEuNX0.y", time.Time{}},                          // {"exp":1.5}
-		{"a.b.c.d", time.Time{}},                                      // four parts
-		{"", time.Time{}},                                             // empty
-		{"x.eyJleHAiOm51bGx9.y", time.Time{}},                         // {"exp":null}
-		{"x.eyJleHAiOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTl9.y", time.Time{}}, // overflow
-		{"x.eyJleHAiOjE3MDAwMDAwMDAsInN1YiI6ImRlbW8ifQ.y", time.Unix(1700000000, 0)},
+		{"x.eyJleHAiOjE3MDAwMDAwMDB9.y", time.Unix(1700000000, 0).Add(-m)},    // {"exp":1700000000}
+		{"x.eyJleHAiOjE3MDAwMDAwMDB9==.y", time.Unix(1700000000, 0).Add(-m)},  // padded
+		{"x.eyJleHAiOiIxNzAwMDAwMDAwIn0.y", time.Unix(1700000000, 0).Add(-m)}, // {"exp":"1700000000"}
+		{"x.eyJzdWIiOiJkZW1vIn0.y", time.Time{}},                              // no exp
+		{"x.!!!.y", time.Time{}},                                              // not base64
+		{"stale", time.Time{}},                                                // not a JWT
+		{"x.bm90IGpzb24.y", time.Time{}},                                      // not JSON
+		{"x.eyJleHAiOjEuNX0.y", time.Time{}},                                  // {"exp":1.5}
+		{"a.b.c.d", time.Time{}},                                              // four parts
+		{"", time.Time{}},                                                     // empty
+		{"x.eyJleHAiOm51bGx9.y", time.Time{}},                                 // {"exp":null}
+		{"x.eyJleHAiOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTl9.y", time.Time{}},         // overflow
+		{"x.eyJleHAiOjE3MDAwMDAwMDAsInN1YiI6ImRlbW8ifQ.y", time.Unix(1700000000, 0).Add(-m)},
+		{"x.eyJleHAiOjE3MDAwMDAxMDAsImlhdCI6MTcwMDAwMDAwMH0.y", time.Unix(1700000075, 0)}, // lives 100 s: renewed after 75 s
+		{"x.eyJleHAiOjE3MDAwMDA2MDAsImlhdCI6MTcwMDAwMDAwMH0.y", time.Unix(1700000540, 0)}, // lives 10 min: renewed a minute early
 	} {
-		if got := jwtExpiry(tc.tok); !got.Equal(tc.want) {
-			t.Errorf("jwtExpiry(%q) = %v, want %v", tc.tok, got, tc.want)
+		if got := jwtRenewAt(tc.tok); !got.Equal(tc.want) {
+			t.Errorf("jwtRenewAt(%q) = %v, want %v", tc.tok, got, tc.want)
 		}
 	}
 }

@@ -189,6 +189,10 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
+				if err := c.pace(ctx); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					return
+				}
 				items, _, err := fetch(ctx, ListOptions{Page: p, PageSize: MaxPageSize})
 				if err != nil {
 					if IsStatus(err, 404) {
@@ -228,6 +232,25 @@ feed:
 	}
 	return all, nil
 }
+
+// pace holds a ListAll worker back while the rate budget is down to its
+// reserve, until the window resets, so a long listing leaves room for the
+// user's own requests and does not run into 429s.
+func (c *Client) pace(ctx context.Context) error {
+	r := c.Rate()
+	if !r.Known || r.Limit <= 0 || r.Remaining > reserve(r.Limit) {
+		return nil
+	}
+	d := r.Reset.Sub(c.now())
+	if d <= 0 {
+		return nil
+	}
+	// A reset far ahead means clocks disagree; never wait longer than a GET would.
+	return c.waitFor(ctx, min(d, c.retry.MaxWait)+jitter(c.retry.Base))
+}
+
+// reserve is the part of the rate budget a listing leaves for other requests.
+func reserve(limit int) int { return max(2, limit/20) }
 
 // budgetWorkers picks how many pages to fetch at once: the configured
 // concurrency, reduced when the last X-RateLimit-Remaining reading is low so

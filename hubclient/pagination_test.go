@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -519,5 +521,64 @@ func TestPagesIterator(t *testing.T) {
 	}
 	if gotErr == nil {
 		t.Error("bad next link not reported")
+	}
+}
+
+// TestListAllPacesItselfBeforeTheBudgetRunsOut serves a budget of six
+// requests per wall-clock second: ListAll must wait for the next window
+// when it is down to the reserve instead of running into 429s.
+func TestListAllPacesItselfBeforeTheBudgetRunsOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for real rate windows")
+	}
+	const limit, pages = 6, 15
+	var mu sync.Mutex
+	window, used, tooMany := int64(0), 0, 0
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now().Unix()
+		mu.Lock()
+		if now != window {
+			window, used = now, 0
+		}
+		used++
+		remaining := limit - used
+		if remaining < 0 {
+			tooMany++
+		}
+		mu.Unlock()
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, remaining)))
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(now+1, 10))
+		if remaining < 0 {
+			w.Header().Set("Retry-After", "1")
+			coreWriteJSON(w, http.StatusTooManyRequests, `{"detail":"slow down"}`)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		items := make([]string, 100)
+		for i := range items {
+			items[i] = fmt.Sprintf(`%d`, (page-1)*100+i)
+		}
+		next := "null"
+		if page < pages {
+			next = fmt.Sprintf(`"http://%s/list?page=%d&page_size=100"`, r.Host, page+1)
+		}
+		coreWriteJSON(w, 200, fmt.Sprintf(`{"count":%d,"next":%s,"results":[%s]}`, pages*100, next, strings.Join(items, ",")))
+	})
+	c := coreClient(t, cs.URL)
+	fetch := func(ctx context.Context, o ListOptions) ([]int, *Response, error) {
+		return getPage[int](ctx, c, "/list", o.values())
+	}
+	all, err := ListAll(context.Background(), c, fetch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range all {
+		if v != i {
+			t.Fatalf("item %d = %d", i, v)
+		}
+	}
+	if len(all) != pages*100 || tooMany > 0 {
+		t.Fatalf("%d items, %d answers were 429", len(all), tooMany)
 	}
 }

@@ -165,6 +165,10 @@ func (a *App) rateWait() (time.Duration, bool) {
 	if a.sess.Client == nil {
 		return 0, false
 	}
+	if until := a.sess.Client.WaitingUntil(); !until.IsZero() {
+		d := until.Sub(a.opts.Now())
+		return d, d > 0
+	}
 	r := a.sess.Client.Rate()
 	if !r.Known || r.Remaining > 0 || r.Reset.IsZero() {
 		return 0, false
@@ -627,7 +631,7 @@ func (a *App) statusLine() string {
 		return a.palette.view(a)
 	}
 	if d, ok := a.rateWait(); ok && a.busy() {
-		return truncate(a.cur().status(a)+t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Seconds()+0.999))), a.w)
+		return truncate(a.cur().status(a)+t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Round(time.Second).Seconds()))), a.w)
 	}
 	if a.errText != "" {
 		return truncate(t.Error.Render("error: ")+a.errText, a.w)
