@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // ListOptions are the common paging parameters.
@@ -142,8 +143,8 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		return first, nil
 	}
 	size := len(first)
-	if resp.Count <= size {
-		// No usable count: follow next links one by one.
+	if resp.Count <= size || (resp.Count-1)/size+1 > maxListPages {
+		// No usable count (or one too large to believe): follow next links one by one.
 		all := append([]T(nil), first...)
 		last := 1
 		for p, next := 2, resp.Next; next != ""; p++ {
@@ -173,7 +174,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		}
 		return all, nil
 	}
-	pages := (resp.Count + size - 1) / size
+	pages := (resp.Count-1)/size + 1
 	results := make([][]T, pages)
 	results[0] = first
 	workers := c.budgetWorkers(pages - 1)
@@ -184,6 +185,10 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 	var once sync.Once
 	var firstErr error
 	var pageMu sync.Mutex // onPage calls never overlap
+	// end is one past the last page that exists: a 404 means the list shrank
+	// while it was read, so later pages are not asked for.
+	var end atomic.Int64
+	end.Store(int64(pages + 1))
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -193,10 +198,12 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 					once.Do(func() { firstErr = err; cancel() })
 					return
 				}
-				items, _, err := fetch(ctx, ListOptions{Page: p, PageSize: MaxPageSize})
+				items, _, err := fetch(ctx, ListOptions{Page: p, PageSize: size})
 				if err != nil {
 					if IsStatus(err, 404) {
-						continue // the list shrank while we read it
+						for cur := end.Load(); int64(p) < cur && !end.CompareAndSwap(cur, int64(p)); cur = end.Load() {
+						}
+						continue
 					}
 					once.Do(func() { firstErr = fmt.Errorf("page %d: %w", p, err); cancel() })
 					return
@@ -211,7 +218,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		}()
 	}
 feed:
-	for p := 2; p <= pages; p++ {
+	for p := 2; p <= pages && int64(p) < end.Load(); p++ {
 		select {
 		case jobs <- p:
 		case <-ctx.Done():
@@ -226,12 +233,22 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	all := make([]T, 0, resp.Count)
-	for _, r := range results {
+	last := int(end.Load()) - 1
+	for i := last; i < pages; i++ {
+		if results[i] != nil { // a page answered 404 while a later one answered
+			return nil, fmt.Errorf("page %d of %d is missing but page %d exists", last+1, pages, i+1)
+		}
+	}
+	all := make([]T, 0, min(resp.Count, last*size))
+	for _, r := range results[:last] {
 		all = append(all, r...)
 	}
 	return all, nil
 }
+
+// maxListPages bounds the pages ListAll believes a count announces; beyond
+// it ListAll follows next links instead of planning the pages up front.
+const maxListPages = 1 << 20
 
 // pace holds a ListAll worker back while the rate budget is down to its
 // reserve, until the window resets, so a long listing leaves room for the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -580,5 +581,73 @@ func TestListAllPacesItselfBeforeTheBudgetRunsOut(t *testing.T) {
 	}
 	if len(all) != pages*100 || tooMany > 0 {
 		t.Fatalf("%d items, %d answers were 429", len(all), tooMany)
+	}
+}
+
+// pagedServer answers /list pages of 100 items; status(page) may replace a
+// page with an error status, and count is what page answers announce.
+func pagedServer(t *testing.T, count, pages int, status func(page int) int) *coreServer {
+	return coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if st := status(page); st != 200 {
+			coreWriteJSON(w, st, `{"detail":"Invalid page."}`)
+			return
+		}
+		items := make([]string, 100)
+		for i := range items {
+			items[i] = strconv.Itoa((page-1)*100 + i)
+		}
+		next := "null"
+		if page < pages {
+			next = fmt.Sprintf(`"http://%s/list?page=%d&page_size=100"`, r.Host, page+1)
+		}
+		coreWriteJSON(w, 200, fmt.Sprintf(`{"count":%d,"next":%s,"results":[%s]}`, count, next, strings.Join(items, ",")))
+	})
+}
+
+func TestListAllDistrustsHugeCounts(t *testing.T) {
+	cs := pagedServer(t, math.MaxInt, 3, func(int) int { return 200 })
+	c := coreClient(t, cs.URL)
+	all, err := ListAll(context.Background(), c, func(ctx context.Context, o ListOptions) ([]int, *Response, error) {
+		return getPage[int](ctx, c, "/list", o.values())
+	}, nil)
+	if err != nil || len(all) != 300 || cs.total() != 3 {
+		t.Fatalf("%d items, %d requests, err %v", len(all), cs.total(), err)
+	}
+}
+
+func TestListAllStopsAtAShrunkEndAndReportsHoles(t *testing.T) {
+	fetchFrom := func(c *Client) PageFunc[int] {
+		return func(ctx context.Context, o ListOptions) ([]int, *Response, error) {
+			return getPage[int](ctx, c, "/list", o.values())
+		}
+	}
+	// The list shrank to 4 pages while page 1 said 1,000: no error, no
+	// thousand requests.
+	cs := pagedServer(t, 100_000, 1000, func(p int) int {
+		if p > 4 {
+			return 404
+		}
+		return 200
+	})
+	c := coreClient(t, cs.URL, WithConcurrency(2))
+	all, err := ListAll(context.Background(), c, fetchFrom(c), nil)
+	if err != nil || len(all) != 400 {
+		t.Fatalf("%d items, err %v", len(all), err)
+	}
+	if n := cs.total(); n > 10 {
+		t.Fatalf("%d requests after the end was found", n)
+	}
+	// A page missing in the middle is an error, not a silent hole.
+	cs = pagedServer(t, 500, 5, func(p int) int {
+		if p == 3 {
+			time.Sleep(100 * time.Millisecond) // pages 4 and 5 are asked for meanwhile
+			return 404
+		}
+		return 200
+	})
+	c = coreClient(t, cs.URL, WithConcurrency(8))
+	if _, err := ListAll(context.Background(), c, fetchFrom(c), nil); err == nil || !strings.Contains(err.Error(), "page 3 of 5 is missing") {
+		t.Fatalf("a hole was not reported: %v", err)
 	}
 }
