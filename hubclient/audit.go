@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,10 +33,27 @@ type AuditLog struct {
 	ActionDescription string            `json:"action_description"`
 }
 
-// Key identifies an event for de-duplication: timestamp, action, name and
-// actor (the Hub gives events no id).
+// Key identifies an event for de-duplication (the Hub gives events no id):
+// every field of it, data included, so two events of the same second, action
+// and actor (a bulk invite, two pushes) stay two.
 func (e AuditLog) Key() string {
-	return e.Timestamp.UTC().Format(time.RFC3339Nano) + "\x00" + e.Action + "\x00" + e.Name + "\x00" + e.Actor
+	var b strings.Builder
+	for _, f := range []string{e.Timestamp.UTC().Format(time.RFC3339Nano), e.Account, e.Action, e.Name, e.Actor, e.ActionDescription} {
+		b.WriteString(f)
+		b.WriteByte(0)
+	}
+	keys := make([]string, 0, len(e.Data))
+	for k := range e.Data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(e.Data[k])
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // AuditListOptions filter and page GET /v2/auditlogs/{account}. Zero fields

@@ -35,6 +35,8 @@ const (
 	// its life instead.
 	refreshMargin = 60 * time.Second
 	maxErrorBody  = 64 << 10
+	// maxFullErrorBody bounds an error body read for request.errBody.
+	maxFullErrorBody = 16 << 20
 )
 
 // Client talks to one Docker Hub. It is safe for concurrent use.
@@ -301,6 +303,24 @@ type request struct {
 	noAuth bool   // sign-in endpoints
 	accept string
 	ctype  string
+	// errBody, when set, receives the whole body of an error answer (up to
+	// maxFullErrorBody), for answers that list more than APIError.Body keeps.
+	errBody *[]byte
+}
+
+// checkPath refuses a path with an empty, "." or ".." segment before
+// anything is sent: an argument such as a tag named ".." would otherwise let
+// a proxy that normalises paths turn DELETE .../tags/../ into a repository
+// delete.
+func checkPath(p string) error {
+	segs := strings.Split(strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/"), "/")
+	for _, seg := range segs {
+		switch seg {
+		case "", ".", "..":
+			return &ValidationError{"path", fmt.Sprintf("%q has an empty, \".\" or \"..\" part (a name argument is empty or a dot)", p)}
+		}
+	}
+	return nil
 }
 
 // path joins format with escaped segments: path("/v2/orgs/%s/members", org).
@@ -336,6 +356,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 			return nil, fmt.Errorf("encode request: %w", err)
 		}
 		payload = b
+	}
+	if err := checkPath(r.path); err != nil {
+		return nil, err
 	}
 	u := *c.base
 	u.Path = strings.TrimRight(c.base.Path, "/") + r.path
@@ -373,6 +396,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		var apiErr *APIError
 		if err == nil {
 			apiErr = DecodeErrorBody(resp.StatusCode, body)
+			if r.errBody != nil {
+				*r.errBody = body
+			}
 			apiErr.Method, apiErr.URL = r.method, u.Path
 			if apiErr.TxnID == "" {
 				apiErr.TxnID = resp.Header.Get("X-Txn-Id")
@@ -468,6 +494,9 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 	limit := int64(-1)
 	if hr.StatusCode >= 300 {
 		limit = maxErrorBody
+		if r.errBody != nil {
+			limit = maxFullErrorBody
+		}
 	}
 	var body []byte
 	if limit > 0 {

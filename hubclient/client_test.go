@@ -881,3 +881,22 @@ func TestServerErrorRetryAfterBeyondMaxWait(t *testing.T) {
 		t.Errorf("waits = %v, want [2s]", waits)
 	}
 }
+
+func TestDotAndEmptyPathSegmentsAreRefusedBeforeSending(t *testing.T) {
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) { coreWriteJSON(w, 204, "") })
+	c := coreClient(t, cs.URL, WithToken("x.eyJleHAiOjk5OTk5OTk5OTl9.y"))
+	ctx := context.Background()
+	for _, tc := range []struct{ ns, repo, tag string }{{"acme", "web", ".."}, {"acme", "..", "latest"}, {"acme", "web", "."}} {
+		_, err := c.Tags.Delete(ctx, tc.ns, tc.repo, tc.tag)
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("Tags.Delete(%q, %q, %q): err = %v", tc.ns, tc.repo, tc.tag, err)
+		}
+	}
+	if n := cs.total(); n != 0 {
+		t.Fatalf("%d requests reached the server", n)
+	}
+	if _, err := c.Tags.Delete(ctx, "acme", "web", "v1..2"); err != nil {
+		t.Fatalf("a tag with dots inside was refused: %v", err)
+	}
+}

@@ -345,7 +345,8 @@ func (s *ImageService) Delete(ctx context.Context, namespace string, in *DeleteI
 		op = "dry-run " + op
 	}
 	var out DeleteImagesResult
-	resp, body, err := s.c.postFullError(ctx, path("/v2/namespaces/%s/delete-images", namespace), in, &out)
+	var body []byte // a refusal lists every image: keep the whole error body
+	resp, err := s.c.do(ctx, request{method: http.MethodPost, path: path("/v2/namespaces/%s/delete-images", namespace), body: in, errBody: &body}, &out)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
@@ -356,49 +357,4 @@ func (s *ImageService) Delete(ctx context.Context, namespace string, in *DeleteI
 		return nil, resp, imagesErr(op, err)
 	}
 	return &out, resp, nil
-}
-
-// postFullError sends a JSON POST as Client.do does (a POST is never
-// retried or replayed), but also returns the whole error body: do keeps at
-// most 4 KiB of it in APIError.Body, and a delete-images refusal lists every
-// image.
-func (c *Client) postFullError(ctx context.Context, p string, in, out any) (*Response, []byte, error) {
-	if c.readOnly {
-		return nil, nil, ErrReadOnly
-	}
-	payload, err := json.Marshal(in)
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode request: %w", err)
-	}
-	u := *c.base
-	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + p
-	u.Path = strings.TrimRight(c.base.Path, "/") + p
-	if up, err := url.PathUnescape(u.RawPath); err == nil {
-		u.Path = up
-	}
-	r := request{method: http.MethodPost, path: p}
-	resp, body, err := c.once(ctx, r, u.String(), payload)
-	if err != nil {
-		if isTerminal(err) || ctx.Err() != nil {
-			return resp, nil, err
-		}
-		return resp, nil, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
-	}
-	if resp.StatusCode < 300 {
-		if out != nil && len(body) > 0 {
-			if err := json.Unmarshal(body, out); err != nil {
-				return resp, nil, fmt.Errorf("%s %s: decode answer: %w", r.method, u.Path, err)
-			}
-		}
-		return resp, nil, nil
-	}
-	ae := DecodeErrorBody(resp.StatusCode, body)
-	ae.Method, ae.URL = r.method, u.Path
-	if ae.TxnID == "" {
-		ae.TxnID = resp.Header.Get("X-Txn-Id")
-	}
-	if resp.StatusCode == http.StatusTooManyRequests {
-		return resp, body, &RateLimitError{APIError: ae, RetryAfter: retryAfter(resp.Header, c.now()), Reset: resp.Rate.Reset}
-	}
-	return resp, body, ae
 }

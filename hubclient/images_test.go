@@ -287,7 +287,7 @@ func TestImageDelete(t *testing.T) {
 		t.Fatalf("refusal: %v", err)
 	}
 	// A refusal longer than the 4 KiB an APIError keeps is read in full.
-	many := make([]hubclient.ImageRef, 60)
+	many := make([]hubclient.ImageRef, 2000) // well over the 64 KiB an error answer is otherwise cut at
 	for i := range many {
 		many[i] = hubclient.ImageRef{Repository: "web", Digest: fmt.Sprintf("sha256:%064x", i)}
 	}
