@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -191,6 +192,18 @@ func New(opts ...Option) (*Client, error) {
 	c.Account = (*AccountService)(s())
 	return c, nil
 }
+
+// String names the client without its secrets: %v of a Client never shows
+// the password or the token.
+func (c *Client) String() string {
+	return fmt.Sprintf("hubclient.Client{%s as %q, read-only %v}", c.base.Redacted(), c.Identifier(), c.readOnly)
+}
+
+// Format prints String for every verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue keeps secrets out of slog.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // BaseURL is the Hub this client talks to.
 func (c *Client) BaseURL() string { return c.base.String() }
@@ -405,11 +418,17 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 			}
 			if resp.StatusCode == http.StatusUnauthorized && !r.noAuth && !refreshed && c.hasCreds() && idempotent(r.method) {
 				refreshed = true
-				c.invalidate()
+				c.invalidateIf(resp.Request.Header.Get("Authorization"))
 				continue
 			}
 			if resp.StatusCode == http.StatusTooManyRequests {
 				rl := &RateLimitError{APIError: apiErr, RetryAfter: retryAfter(resp.Header, c.now()), Reset: resp.Rate.Reset}
+				if rl.RetryAfter == 0 { // no Retry-After: until the window resets, else back off
+					rl.RetryAfter = backoff(c.retry, attempt)
+					if d := rl.Reset.Sub(c.now()); !rl.Reset.IsZero() && d > 0 {
+						rl.RetryAfter = d
+					}
+				}
 				if !idempotent(r.method) || attempt >= c.retry.Max || rl.RetryAfter > c.retry.MaxWait {
 					return resp, rl
 				}
@@ -547,13 +566,17 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if sec, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-		return time.Duration(sec) * time.Second
+		return time.Duration(min(max(sec, 0), maxRetryAfter)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return t.Sub(now)
+		return min(max(t.Sub(now), 0), maxRetryAfter*time.Second)
 	}
 	return 0
 }
+
+// maxRetryAfter caps a Retry-After in seconds (a day), so a huge value
+// cannot overflow into "retry at once".
+const maxRetryAfter = 24 * 60 * 60
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -573,6 +596,17 @@ func (c *Client) hasCreds() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.creds.Secret != ""
+}
+
+// invalidateIf forgets the token only when it is still the one a refused
+// request carried (auth is that request's Authorization header), so a late
+// 401 does not throw away a token another request has just obtained.
+func (c *Client) invalidateIf(auth string) {
+	c.mu.Lock()
+	if auth == "" || auth == "Bearer "+c.token.Reveal() {
+		c.token, c.exp = "", time.Time{}
+	}
+	c.mu.Unlock()
 }
 
 func (c *Client) invalidate() {

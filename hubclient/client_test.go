@@ -1,9 +1,12 @@
 package hubclient
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // coreFastRetry is a retry policy that keeps tests quick.
@@ -898,5 +902,26 @@ func TestDotAndEmptyPathSegmentsAreRefusedBeforeSending(t *testing.T) {
 	}
 	if _, err := c.Tags.Delete(ctx, "acme", "web", "v1..2"); err != nil {
 		t.Fatalf("a tag with dots inside was refused: %v", err)
+	}
+}
+
+func TestPrintingAClientShowsNoSecret(t *testing.T) {
+	c := coreClient(t, "https://hub.docker.com", WithCredentials("alice", "hunter2-password"), WithToken("eyJ.secret-jwt.sig"))
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("client", "c", c)
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", c, c, c, c), logged.String()} {
+		if strings.Contains(s, "hunter2") || strings.Contains(s, "secret-jwt") {
+			t.Fatalf("secret printed: %s", s)
+		}
+		if !strings.Contains(s, "alice") {
+			t.Fatalf("client not named: %s", s)
+		}
+	}
+}
+
+func TestDecodeErrorBodyClipsLongWords(t *testing.T) {
+	e := DecodeErrorBody(400, []byte(`{"message":"`+strings.Repeat("é", 5000)+`","detail":"`+strings.Repeat("x", 9000)+`"}`))
+	if len(e.Message) > maxWords+len("…") || len(e.Detail) > maxWords+len("…") || !utf8.ValidString(e.Message) {
+		t.Fatalf("message %d bytes, detail %d bytes", len(e.Message), len(e.Detail))
 	}
 }

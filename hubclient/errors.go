@@ -106,19 +106,13 @@ func DecodeErrorBody(status int, body []byte) *APIError {
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil {
 		txt := strings.TrimSpace(string(e.Body))
-		if len(txt) > 200 {
-			cut := 200
-			for cut > 0 && !utf8.RuneStart(txt[cut]) {
-				cut-- // never split a character
-			}
-			txt = txt[:cut] + "…"
-		}
+		txt = clip(txt, 200)
 		if txt != "" && !strings.HasPrefix(txt, "<") {
 			e.Message = txt
 		}
 		return e
 	}
-	e.Detail = looseString(eb.Detail)
+	e.Detail = clip(looseString(eb.Detail), maxWords)
 	e.Message = eb.Message
 	if e.Message == "" {
 		e.Message = eb.Text
@@ -126,10 +120,27 @@ func DecodeErrorBody(status int, body []byte) *APIError {
 	if e.Message == "" {
 		e.Message = eb.ErrorMessage
 	}
+	e.Message = clip(e.Message, maxWords)
 	e.TxnID = eb.TxnID
 	e.SCIMType = eb.SCIMType
 	e.Fields = mergeFields(decodeFields(eb.Fields), decodeFields(eb.ErrInfo))
 	return e
+}
+
+// maxWords bounds the server's detail and message kept in an APIError.
+const maxWords = 4096
+
+// clip cuts s to at most n bytes without splitting a character, marking the
+// cut with an ellipsis.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // looseString reads a JSON value that should be a string but is sometimes an

@@ -185,7 +185,10 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 	if !personal {
 		events := s.st.orgs[account].Audit
 		oldest := s.clock.Now().Add(-auditRetention)
-		skip := (pg.Page - 1) * pg.Size
+		skip := len(events) // a page beyond every event, without overflowing
+		if pg.Page-1 <= len(events)/pg.Size {
+			skip = (pg.Page - 1) * pg.Size
+		}
 		for i := len(events) - 1; i >= 0 && len(logs) < pg.Size; i-- {
 			ev := &events[i]
 			if ev.Timestamp.Before(oldest) {

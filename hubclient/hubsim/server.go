@@ -122,10 +122,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.injectFault(w, r) {
+	// The budget is read first, so even a faulty answer carries X-RateLimit-*.
+	if !s.admit(w, r) {
 		return
 	}
-	if !s.admit(w, r) {
+	if s.injectFault(w, r) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
