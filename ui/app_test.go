@@ -339,7 +339,7 @@ func TestMarksSortAndDetail(t *testing.T) {
 	}
 	prev := int64(-1)
 	for row := 0; row < rp.l.visible(); row++ {
-		r := rp.l.coll.Items[rp.l.index(row)]
+		r := rp.l.items()[rp.l.index(row)]
 		if r.PullCount < prev {
 			t.Fatalf("row %d pulls %d after %d", row, r.PullCount, prev)
 		}
@@ -726,4 +726,42 @@ func TestRateLimitWaitIsShown(t *testing.T) {
 		t.Fatalf("no countdown for the spent budget:\n%s", s)
 	}
 	d.repos().leave(d.app) // stop the waiting request
+}
+
+func TestStaleDerivationNeverMixesWithNewRows(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	// A filter is computed over the 60 rows…
+	pending := rp.l.setQuery("a")()
+	// …while a reload replaces them with fewer rows.
+	gen := rp.l.coll.Begin(d.app.gen)
+	d.app.gen = gen
+	rp.l.coll.AddPage(gen, 1, rp.l.coll.Items[:3], 3)
+	d.send(pending) // the result arrives late
+	_ = d.screen()  // must not panic
+	for row := 0; row < rp.l.visible(); row++ {
+		rp.l.tbl.SetCursor(row)
+		if r, ok := rp.l.selected(); !ok || !strings.Contains(d.screen(), r.Name) {
+			t.Fatalf("row %d selects %q, which is not on screen", row, r.Name)
+		}
+	}
+}
+
+func TestDeletingWhileSortedKeepsTheListLive(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	rp := d.repos()
+	d.key("s", "S")
+	d.until("sorted rows", func() bool { return !rp.l.dbusy })
+	target, _ := rp.l.selected()
+	d.key("D")
+	d.typeText("acme/" + target.Name)
+	d.key("enter")
+	d.until("the deletion", func() bool { return rp.l.visible() == 59 && !rp.l.dbusy })
+	if cur, _ := rp.l.selected(); cur.Name == target.Name {
+		t.Fatalf("the deleted %s is still under the cursor", target.Name)
+	}
 }

@@ -62,7 +62,7 @@ func BenchmarkFilterFirstResults(b *testing.B) {
 	spec := state.Spec{Query: "svc12", SortCol: -1}
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
-			m := derive(rp.l.coll.Key, 1, items, spec, rp.l.spec.schema)().(derivedMsg)
+			m := derive(rp.l.coll, 1, items, spec, rp.l.spec.schema)().(derivedMsg[hubclient.Repository])
 			if m.next == nil {
 				b.Fatal("no partial pass")
 			}

@@ -31,8 +31,9 @@ type list[T any] struct {
 	spec   listSpec[T]
 	scope  string
 	coll   *state.Collection[T]
-	rows   state.Rows // the derivation on screen; unused while shown is the server order
-	server bool       // the server order is on screen (no filter, no sort)
+	rows   state.Rows // the derivation on screen; unused while server is true
+	shown  []T        // the snapshot rows indexes into
+	server bool       // the server order of coll.Items is on screen (no filter, no sort)
 	want   state.Spec
 	dgen   uint64 // generation of the newest derivation asked for
 	dbusy  bool   // a derivation is running
@@ -54,7 +55,7 @@ func (l *list[T]) reset(scope string) {
 	}
 	l.scope = scope
 	l.coll = state.NewCollection[T](state.Key{Kind: l.spec.kind, Scope: scope})
-	l.rows, l.server = state.Rows{}, true
+	l.rows, l.shown, l.server = state.Rows{}, nil, true
 	l.dbusy, l.dirty = false, false
 	l.tbl.ClearMarks()
 	l.tbl.SetCursor(0)
@@ -64,8 +65,17 @@ func (l *list[T]) reset(scope string) {
 // identity reports whether the visible order is the server order.
 func (l *list[T]) identity() bool { return l.want.Query == "" && l.want.SortCol < 0 }
 
-// visible is the number of rows shown. Until a new derivation lands, the
-// previous order stays on screen.
+// items is what the rows on screen index: the collection in server order,
+// or the snapshot the derivation on screen was computed from. Until a new
+// derivation lands, the previous one stays on screen, consistent with itself.
+func (l *list[T]) items() []T {
+	if l.server {
+		return l.coll.Items
+	}
+	return l.shown
+}
+
+// visible is the number of rows shown.
 func (l *list[T]) visible() int {
 	if l.server {
 		return len(l.coll.Items)
@@ -73,7 +83,7 @@ func (l *list[T]) visible() int {
 	return len(l.rows.Indices)
 }
 
-// index maps a visible row to an item index.
+// index maps a visible row to an index into items().
 func (l *list[T]) index(row int) int {
 	if l.server {
 		return row
@@ -81,35 +91,32 @@ func (l *list[T]) index(row int) int {
 	return l.rows.Indices[row]
 }
 
-// selected is the item under the cursor.
+// selected is the item under the cursor: the one drawn there.
 func (l *list[T]) selected() (T, bool) {
 	var zero T
-	n := l.visible()
 	c := l.tbl.Cursor()
-	if n == 0 || c < 0 || c >= n {
+	if c < 0 || c >= l.visible() {
 		return zero, false
 	}
-	i := l.index(c)
-	if i >= len(l.coll.Items) {
-		return zero, false
-	}
-	return l.coll.Items[i], true
+	return l.items()[l.index(c)], true
 }
 
 // bind gives the table its row source for the current order.
 func (l *list[T]) bind() {
-	items := l.coll.Items
-	l.tbl.SetSource(l.visible(), func(row, col int) string { return l.spec.cell(items[l.index(row)], col) })
-	l.tbl.SetID(func(row int) string { return l.spec.id(items[l.index(row)]) })
-	hl := l.rows.Highlights
-	if l.server || hl == nil {
+	items := l.items()
+	if l.server {
+		l.tbl.SetSource(len(items), func(row, col int) string { return l.spec.cell(items[row], col) })
+		l.tbl.SetID(func(row int) string { return l.spec.id(items[row]) })
 		l.tbl.SetHighlight(nil)
 	} else {
+		idx, hl := l.rows.Indices, l.rows.Highlights
+		l.tbl.SetSource(len(idx), func(row, col int) string { return l.spec.cell(items[idx[row]], col) })
+		l.tbl.SetID(func(row int) string { return l.spec.id(items[idx[row]]) })
 		l.tbl.SetHighlight(func(row, col int) []int {
-			if col != 0 {
+			if col != 0 || hl == nil {
 				return nil
 			}
-			return hl[l.index(row)]
+			return hl[idx[row]]
 		})
 	}
 	l.tbl.SetSort(l.want.SortCol, l.want.Desc)
@@ -159,14 +166,14 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 			a.setErr(fmt.Errorf("load %s: %w", l.spec.noun, m.err))
 		}
 		return l.itemsChanged(), true
-	case derivedMsg:
-		if m.key != l.coll.Key {
-			return nil, false
+	case derivedMsg[T]:
+		if m.coll != l.coll {
+			return nil, m.coll.Key == l.coll.Key
 		}
 		if m.gen != l.dgen {
 			return nil, true
 		}
-		l.rows, l.server = m.rows, false
+		l.rows, l.shown, l.server = m.rows, m.items, false
 		if m.next != nil {
 			l.bind()
 			return m.next, true
@@ -201,12 +208,12 @@ func (l *list[T]) rederive() tea.Cmd {
 	l.dgen++
 	if l.identity() {
 		l.dbusy = false
-		l.rows, l.server = state.Rows{}, true
+		l.rows, l.shown, l.server = state.Rows{}, nil, true
 		l.bind()
 		return nil
 	}
 	l.dbusy = true
-	return derive(l.coll.Key, l.dgen, l.coll.Snapshot(), l.want, l.spec.schema)
+	return derive(l.coll, l.dgen, l.coll.Snapshot(), l.want, l.spec.schema)
 }
 
 // setQuery changes the filter; the match runs in a Cmd and never blocks typing.

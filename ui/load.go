@@ -91,12 +91,15 @@ func call[T any](ctx context.Context, key state.Key, gen uint64, fn func(ctx con
 	}
 }
 
-// derivedMsg is a filter/sort derivation computed off the Update path.
-type derivedMsg struct {
-	key  state.Key
-	gen  uint64
-	rows state.Rows
-	next tea.Cmd // the full derivation after a quick partial one
+// derivedMsg is a filter/sort derivation computed off the Update path. Its
+// rows index items, the snapshot it was computed from, which stays on
+// screen with them even when the collection has changed since.
+type derivedMsg[T any] struct {
+	coll  *state.Collection[T] // the collection it was asked for (a reset makes a new one)
+	gen   uint64
+	rows  state.Rows
+	items []T
+	next  tea.Cmd // the full derivation after a quick partial one
 }
 
 // partialLimit is how many rows a quick first filter pass looks at, so the
@@ -105,11 +108,11 @@ const partialLimit = 16384
 
 // derive is a Cmd filtering and sorting a snapshot of items. Over long lists
 // it first answers for the first partialLimit rows, then for all of them.
-func derive[T any](key state.Key, gen uint64, items []T, spec state.Spec, sch state.Schema[T]) tea.Cmd {
+func derive[T any](coll *state.Collection[T], gen uint64, items []T, spec state.Spec, sch state.Schema[T]) tea.Cmd {
 	full := func() tea.Msg {
 		r := state.Derive(items, spec, sch)
 		r.Gen = gen
-		return derivedMsg{key: key, gen: gen, rows: r}
+		return derivedMsg[T]{coll: coll, gen: gen, rows: r, items: items}
 	}
 	if spec.Query == "" || len(items) <= partialLimit {
 		return full
@@ -117,6 +120,6 @@ func derive[T any](key state.Key, gen uint64, items []T, spec state.Spec, sch st
 	return func() tea.Msg {
 		r := state.Derive(items[:partialLimit], spec, sch)
 		r.Gen = gen
-		return derivedMsg{key: key, gen: gen, rows: r, next: full}
+		return derivedMsg[T]{coll: coll, gen: gen, rows: r, items: items, next: full}
 	}
 }

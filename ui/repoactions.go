@@ -41,7 +41,7 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 			func() tea.Cmd {
 				return a.mutate("deleting "+full, "deleted "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 					_, err := c.Repos.Delete(ctx, r.Namespace, r.Name)
-					return func(a *App) tea.Cmd { p.forget(full); return nil }, err
+					return func(a *App) tea.Cmd { return p.forget(full) }, err
 				})
 			})), true
 	case ActPrivacy:
@@ -115,13 +115,13 @@ func (p *reposPane) askCreate(a *App) tea.Cmd {
 }
 
 // forget drops a deleted repository from the list and closes its detail view.
-func (p *reposPane) forget(full string) {
+func (p *reposPane) forget(full string) tea.Cmd {
 	if p.detail != nil && p.detail.Namespace+"/"+p.detail.Name == full {
 		p.detail, p.info = nil, nil
 	}
 	p.l.coll.Remove(p.l.coll.Find(func(r hubclient.Repository) bool { return r.Namespace+"/"+r.Name == full }))
 	p.l.tbl.ClearMarks()
-	p.l.itemsChanged()
+	return p.l.itemsChanged()
 }
 
 // updated puts a changed repository on screen: the list row and the open

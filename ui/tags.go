@@ -208,7 +208,11 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 				}
 				gone = append(gone, n)
 			}
+			coll := p.l.coll
 			apply := func(a *App) tea.Cmd {
+				if p.l.coll != coll {
+					return nil // the pane shows another repository (or a reload) now
+				}
 				for _, n := range gone {
 					p.l.coll.Remove(p.l.coll.Find(func(t hubclient.Tag) bool { return t.Name == n }))
 				}
