@@ -37,8 +37,11 @@ type Session struct {
 	Context  string
 	HubURL   string
 	User     string
-	Org      string
+	Org      string // "" until chosen: the first of the user's organizations
 	ReadOnly bool
+	// Dial builds a client for credentials typed on the sign-in screen for
+	// this session's Hub; nil falls back to Options.Dial. It runs in a Cmd.
+	Dial func(username string, secret hubclient.Secret) (*hubclient.Client, error)
 }
 
 // Options configure the App.
@@ -98,6 +101,7 @@ type App struct {
 	sessionID uint64 // bumps on every context/org switch; older results are dropped
 	gen       uint64 // the newest load generation handed out, across every pane
 	orgs      []string
+	switchID  uint64 // the newest `:ctx` switch asked for
 	quitting  bool
 }
 
@@ -126,8 +130,14 @@ func New(opts Options) *App {
 	return a
 }
 
-// start is the first load of a session.
-func (a *App) start() tea.Cmd { return tea.Batch(a.enterPane(), a.loadOrgs()) }
+// start is the first load of a session; without an org it waits for the
+// user's organizations to choose one.
+func (a *App) start() tea.Cmd {
+	if a.sess.Org == "" && a.orgs != nil {
+		return a.onOrgs(orgsMsg{session: a.sessionID, names: a.orgs})
+	}
+	return tea.Batch(a.enterPane(), a.loadOrgs())
+}
 
 // Session is the current session (tests).
 func (a *App) Session() Session { return a.sess }
@@ -213,6 +223,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onSignedIn(msg)
 	case orgsMsg:
 		return a, a.onOrgs(msg)
+	case switchedMsg:
+		return a, a.onSwitched(msg)
 	case mutatedMsg:
 		return a, a.onMutated(msg)
 	case streamMsg:
@@ -389,8 +401,8 @@ func (a *App) switchPane(i int) tea.Cmd {
 }
 
 func (a *App) enterPane() tea.Cmd {
-	if a.sess.Client == nil {
-		return nil
+	if a.sess.Client == nil || a.sess.Org == "" {
+		return nil // signing in, or choosing the organization
 	}
 	return a.cur().enter(a)
 }
@@ -566,7 +578,11 @@ func (a *App) headerLine() string {
 	if a.sess.Context != "" {
 		parts = append(parts, t.Label.Render("ctx: ")+sanitize.String(a.sess.Context))
 	}
-	parts = append(parts, t.Label.Render("org: ")+sanitize.String(a.sess.Org))
+	org := sanitize.String(a.sess.Org)
+	if org == "" {
+		org = "…"
+	}
+	parts = append(parts, t.Label.Render("org: ")+org)
 	if a.sess.User != "" {
 		parts = append(parts, t.Label.Render("user: ")+sanitize.String(a.sess.User))
 	}

@@ -765,3 +765,63 @@ func TestDeletingWhileSortedKeepsTheListLive(t *testing.T) {
 		t.Fatalf("the deleted %s is still under the cursor", target.Name)
 	}
 }
+
+func TestWithoutAnOrgTheFirstOfTheUsersOrgsOpens(t *testing.T) {
+	sim, url := startSim(t, hubsim.Options{})
+	dial := func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+		return hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(user, secret), hubclient.WithClock(fixedNow))
+	}
+	d := newDriver(t, Options{Session: Session{HubURL: url}, Dial: dial}, 100, 30)
+	d.typeText("ops")
+	d.key("enter")
+	d.typeText("ops")
+	d.key("enter")
+	d.until("the 2FA prompt", func() bool { return d.app.signin != nil && d.app.signin.stage == 1 })
+	code, _ := sim.TOTP(hubsim.TwoFactorSecret)
+	d.typeText(code)
+	d.key("enter")
+	d.until("repositories", d.reposLoaded)
+	if d.app.sess.Org != "acme" || len(d.repos().l.coll.Items) != 60 {
+		t.Fatalf("org %q with %d repositories", d.app.sess.Org, len(d.repos().l.coll.Items))
+	}
+}
+
+func TestContextSwitch(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	var next Session
+	var nextErr error
+	sw := func(_ context.Context, name string) (Session, error) { return next, nextErr }
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo"), Switch: sw, Contexts: []string{"test", "ops", "broken"}}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+
+	// A context that fails says why and keeps the console as it was.
+	nextErr = fmt.Errorf("no such context")
+	d.key(":")
+	d.typeText("ctx broken")
+	d.key("enter")
+	d.until("the failure", func() bool { return d.app.errText != "" })
+	if !strings.Contains(d.app.errText, "no such context") || d.app.sess.Context != "test" {
+		t.Fatalf("err %q, context %q", d.app.errText, d.app.sess.Context)
+	}
+
+	// A context without credentials opens the sign-in screen for its Hub.
+	nextErr = nil
+	next = Session{Context: "ops", HubURL: url, Org: "acme", Dial: func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+		return hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(user, secret), hubclient.WithClock(fixedNow))
+	}}
+	d.key(":")
+	d.typeText("ctx ops")
+	d.key("enter")
+	d.until("the sign-in screen", func() bool { return d.app.mode == modeSignIn })
+	d.typeText("erin")
+	d.key("enter")
+	d.typeText("erin")
+	d.key("enter")
+	d.until("repositories", func() bool { return d.app.mode == modeNormal && d.reposLoaded() })
+	if d.app.sess.Context != "ops" || d.app.sess.User != "erin" {
+		t.Fatalf("session %+v", d.app.sess)
+	}
+	if !strings.Contains(d.screen(), "ctx: ops") {
+		t.Fatalf("header:\n%s", d.screen())
+	}
+}

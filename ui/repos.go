@@ -244,6 +244,9 @@ func (p *reposPane) handleMsg(a *App, msg tea.Msg) tea.Cmd {
 }
 
 func (p *reposPane) view(a *App, w, h int) string {
+	if a.sess.Org == "" {
+		return "\n  " + a.spin.View() + " finding your organizations…"
+	}
 	if p.detail == nil {
 		return p.l.view(a, w, h)
 	}

@@ -173,12 +173,16 @@ func (s *signin) submit(a *App) tea.Cmd {
 		s.err = "enter a username and a password or access token"
 		return nil
 	}
-	if a.opts.Dial == nil {
+	dial := s.base.Dial
+	if dial == nil {
+		dial = a.opts.Dial
+	}
+	if dial == nil {
 		s.err = "signing in is not available here"
 		return nil
 	}
 	s.busy = true
-	dial, base, save := a.opts.Dial, s.base, s.saver(a)
+	base, save := s.base, s.saver(a)
 	return func() tea.Msg {
 		client, err := dial(user, secret)
 		if err != nil {
@@ -195,9 +199,6 @@ func (s *signin) submit(a *App) tea.Cmd {
 			return signedInMsg{attempt: attempt, err: err}
 		}
 		base.Client, base.User = client, user
-		if base.Org == "" {
-			base.Org = user
-		}
 		return save(ctx, signedInMsg{attempt: attempt, sess: base}, user, secret)
 	}
 }
@@ -218,28 +219,20 @@ func (s *signin) saver(a *App) func(ctx context.Context, m signedInMsg, user str
 
 // onSignedIn installs a new session (from the sign-in screen or :ctx).
 func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
-	if a.signin != nil && a.mode == modeSignIn {
-		if m.attempt != a.signin.attempt {
-			return nil
+	if a.signin == nil || a.mode != modeSignIn || m.attempt != a.signin.attempt {
+		return nil // the screen was left, or an older attempt
+	}
+	a.signin.busy = false
+	if m.err != nil {
+		a.signin.err = describeSignInErr(m.err)
+		if a.signin.stage == 0 {
+			a.signin.secret.SetValue("")
+		} else {
+			a.signin.code.SetValue("")
 		}
-		a.signin.busy = false
-		if m.err != nil {
-			a.signin.err = describeSignInErr(m.err)
-			if a.signin.stage == 0 {
-				a.signin.secret.SetValue("")
-			} else {
-				a.signin.code.SetValue("")
-			}
-			return nil
-		}
-		a.signin = nil
-	} else if m.attempt != a.sessionID {
-		return nil // an older switch
-	} else if m.err != nil {
-		a.setErr(m.err)
-		a.status = ""
 		return nil
 	}
+	a.signin = nil
 	cmd := a.install(m.sess)
 	switch {
 	case m.saveErr != nil:
@@ -298,14 +291,23 @@ func (a *App) loadOrgs() tea.Cmd {
 
 // onOrgs records the user's organizations.
 func (a *App) onOrgs(m orgsMsg) tea.Cmd {
-	if m.session != a.sessionID || m.err != nil {
-		return nil // an OAT cannot list orgs; completion then offers the current one
+	if m.session != a.sessionID {
+		return nil
 	}
-	a.orgs = m.names
-	if a.sess.Org == a.sess.User && len(m.names) > 0 {
-		return a.switchOrg(m.names[0])
+	if m.err == nil {
+		a.orgs = m.names
 	}
-	return nil
+	if a.sess.Org != "" {
+		return nil
+	}
+	// No org was named: open the first of the user's, else the user's own
+	// namespace (an organization access token signs in as its org).
+	a.sess.Org = a.sess.User
+	if len(a.orgs) > 0 {
+		a.sess.Org = a.orgs[0]
+	}
+	a.status = "organization " + sanitize.String(a.sess.Org) + " (:org switches)"
+	return a.enterPane()
 }
 
 // switchOrg shows another organization with the same sign-in.
@@ -346,8 +348,8 @@ func (a *App) switchContext(name string) tea.Cmd {
 		a.setErr(fmt.Errorf("no contexts are configured: run `hubtui config init` and edit the file"))
 		return nil
 	}
-	a.sessionID++
-	attempt := a.sessionID
+	a.switchID++
+	attempt := a.switchID
 	a.status = "switching to context " + sanitize.String(name) + "…"
 	sw := a.opts.Switch
 	return func() tea.Msg {
@@ -355,10 +357,44 @@ func (a *App) switchContext(name string) tea.Cmd {
 		defer cancel()
 		sess, err := sw(ctx, name)
 		if err != nil {
-			return signedInMsg{attempt: attempt, err: fmt.Errorf("context %s: %w", name, err)}
+			err = fmt.Errorf("context %s: %w", name, err)
 		}
-		return signedInMsg{attempt: attempt, sess: sess}
+		return switchedMsg{attempt: attempt, sess: sess, err: err}
 	}
+}
+
+// switchedMsg ends a `:ctx` switch.
+type switchedMsg struct {
+	attempt uint64
+	sess    Session
+	err     error
+}
+
+// onSwitched installs the context switched to; without credentials for it
+// the sign-in screen opens, aimed at that context's Hub.
+func (a *App) onSwitched(m switchedMsg) tea.Cmd {
+	if m.attempt != a.switchID {
+		return nil // a later switch was asked for
+	}
+	var tf *hubclient.TwoFactorRequiredError
+	switch {
+	case errors.As(m.err, &tf) && m.sess.Client != nil:
+		a.signin = newSignin(m.sess)
+		a.signin.client, a.signin.challenge = m.sess.Client, tf.Token
+		a.signin.stage, a.signin.focusIdx = 1, 0
+		a.mode = modeSignIn
+		return a.signin.focus()
+	case m.err != nil:
+		a.status = ""
+		a.setErr(m.err)
+		return nil
+	case m.sess.Client == nil:
+		a.signin = newSignin(m.sess)
+		a.mode = modeSignIn
+		a.status = ""
+		return a.signin.focus()
+	}
+	return a.install(m.sess)
 }
 
 // view draws the sign-in screen.

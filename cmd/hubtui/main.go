@@ -187,7 +187,8 @@ func newClient(t target, user string, secret hubclient.Secret) (*hubclient.Clien
 // connect resolves credentials for t through the chain (env, Docker's own
 // store) and returns a session; a session without a client means "ask".
 func connect(ctx context.Context, t target, getenv func(string) string) (ui.Session, error) {
-	sess := ui.Session{Context: t.name, HubURL: t.hubURL, Org: t.org, ReadOnly: t.readOnly}
+	sess := ui.Session{Context: t.name, HubURL: t.hubURL, Org: t.org, ReadOnly: t.readOnly,
+		Dial: func(user string, secret hubclient.Secret) (*hubclient.Client, error) { return newClient(t, user, secret) }}
 	ro := t.ctx.ResolveOptions()
 	ro.HubURL, ro.Getenv = t.hubURL, getenv
 	cred, ok, err := config.Resolve(ctx, ro)
@@ -199,9 +200,6 @@ func connect(ctx context.Context, t target, getenv func(string) string) (ui.Sess
 		return sess, err
 	}
 	sess.Client, sess.User = c, cred.Username
-	if sess.Org == "" {
-		sess.Org = cred.Username
-	}
 	return sess, nil
 }
 
@@ -282,18 +280,26 @@ func runTUI(f flags, getenv func(string) string) error {
 			}
 		}
 		opts.Switch = func(ctx context.Context, name string) (ui.Session, error) {
+			// A context switched to at run time is taken as the file says:
+			// --hub-url, --org and HUBTUI_HUB_URL were for the first one.
 			tf := f
-			tf.context, tf.org = name, ""
-			nt, err := resolveTarget(cfg, tf, getenv)
+			tf.context, tf.org, tf.hubURL = name, "", ""
+			ctxEnv := func(k string) string {
+				if k == "HUBTUI_HUB_URL" {
+					return ""
+				}
+				return getenv(k)
+			}
+			nt, err := resolveTarget(cfg, tf, ctxEnv)
 			if err != nil {
 				return ui.Session{}, err
 			}
-			sess, err := connect(ctx, nt, getenv)
+			sess, err := connect(ctx, nt, ctxEnv)
+			if sess.Client == nil {
+				return sess, nil // no credentials: the sign-in screen asks
+			}
 			if err != nil {
 				return sess, err
-			}
-			if sess.Client == nil {
-				return sess, fmt.Errorf("no credentials found for context %s (set HUBTUI_USERNAME/HUBTUI_TOKEN or docker login)", name)
 			}
 			return sess, sess.Client.Auth.SignIn(ctx)
 		}
