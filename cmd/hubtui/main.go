@@ -188,7 +188,9 @@ func newClient(t target, user string, secret hubclient.Secret) (*hubclient.Clien
 // store) and returns a session; a session without a client means "ask".
 func connect(ctx context.Context, t target, getenv func(string) string) (ui.Session, error) {
 	sess := ui.Session{Context: t.name, HubURL: t.hubURL, Org: t.org, ReadOnly: t.readOnly,
-		Dial: func(user string, secret hubclient.Secret) (*hubclient.Client, error) { return newClient(t, user, secret) }}
+		Dial: func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
+			return newClient(t, user, secret)
+		}}
 	ro := t.ctx.ResolveOptions()
 	ro.HubURL, ro.Getenv = t.hubURL, getenv
 	cred, ok, err := config.Resolve(ctx, ro)
