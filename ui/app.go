@@ -95,14 +95,15 @@ type App struct {
 	confirm *confirm
 	spin    spinner.Model
 
-	status    string
-	errText   string
-	errAt     time.Time
-	sessionID uint64 // bumps on every context/org switch; older results are dropped
-	gen       uint64 // the newest load generation handed out, across every pane
-	orgs      []string
-	switchID  uint64 // the newest `:ctx` switch asked for
-	quitting  bool
+	status     string
+	errText    string
+	errAt      time.Time
+	sessionID  uint64 // bumps on every context/org switch; older results are dropped
+	gen        uint64 // the newest load generation handed out, across every pane
+	helpScroll int
+	orgs       []string
+	switchID   uint64 // the newest `:ctx` switch asked for
+	quitting   bool
 }
 
 // New builds the App.
@@ -291,10 +292,23 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case modeConfirm:
 		return a.routeText(msg)
 	case modeHelp:
-		if act, _ := a.keys.Lookup(k); act == ActQuit && k != "ctrl+c" {
+		act, _ := a.keys.Lookup(k)
+		switch act {
+		case ActQuit:
 			return a.quit()
+		case ActDown:
+			a.helpScroll++
+		case ActUp:
+			a.helpScroll = max(0, a.helpScroll-1)
+		case ActPageDown, ActHalfDown:
+			a.helpScroll += max(1, (a.h-5)/2)
+		case ActPageUp, ActHalfUp:
+			a.helpScroll = max(0, a.helpScroll-max(1, (a.h-5)/2))
+		case ActTop:
+			a.helpScroll = 0
+		default:
+			a.mode = modeNormal
 		}
-		a.mode = modeNormal
 		return nil
 	case modeFilter:
 		switch k {
@@ -348,7 +362,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case ActQuit:
 		return a.quit()
 	case ActHelp:
-		a.mode = modeHelp
+		a.mode, a.helpScroll = modeHelp, 0
 	case ActFilter:
 		if a.cur().filterable() {
 			a.mode = modeFilter
@@ -667,7 +681,7 @@ func (a *App) footerLine() string {
 	case modePalette:
 		return a.theme.Footer.Render("tab complete  ↑/↓ history  enter run  esc cancel")
 	case modeHelp:
-		return a.theme.Footer.Render("any key closes help")
+		return a.theme.Footer.Render("j/k scroll · any other key closes help")
 	case modeConfirm:
 		return a.theme.Footer.Render("esc cancels")
 	}
@@ -695,16 +709,32 @@ func (a *App) footerLine() string {
 	return strings.Join(parts, "  ")
 }
 
-// helpView lists every binding that applies, built from the keymap.
+// helpView lists every binding that applies, built from the keymap, in as
+// many columns as fit; it scrolls when it is taller than the screen.
 func (a *App) helpView(w, h int) string {
 	groups := a.keys.Groups(a.readOnly(), a.cur().applies)
 	var cols []string
 	for _, g := range groups {
 		var b strings.Builder
 		b.WriteString(a.theme.Title.Render(g[0].Group) + "\n")
+		var panes []Binding
 		for _, bd := range g {
-			keys := strings.Join(bd.Keys, "/")
-			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", keys)), bd.Help)
+			if isPaneJump(bd.Action) {
+				panes = append(panes, bd)
+				continue
+			}
+			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", strings.Join(bd.Keys, "/"))), bd.Help)
+		}
+		if len(panes) > 0 { // one line for the eight pane jumps
+			var keys []string
+			for _, bd := range panes {
+				keys = append(keys, bd.Keys...)
+			}
+			label := strings.Join(keys, "/")
+			if len(panes) == len(keys) && len(keys) > 2 {
+				label = keys[0] + "…" + keys[len(keys)-1]
+			}
+			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", label)), "jump to a pane")
 		}
 		cols = append(cols, b.String())
 	}
@@ -713,7 +743,6 @@ func (a *App) helpView(w, h int) string {
 		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", ":"+c.usage)) + " " + c.help + "\n"
 	}
 	cols = append(cols, cmds)
-	// Lay the groups out in as many columns as fit.
 	colW := 39
 	perRow := max(1, w/colW)
 	var rows []string
@@ -725,7 +754,23 @@ func (a *App) helpView(w, h int) string {
 		}
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, rows...)
+	lines := strings.Split(lipgloss.JoinVertical(lipgloss.Left, rows...), "\n")
+	if len(lines) <= h {
+		a.helpScroll = 0
+		return strings.Join(lines, "\n")
+	}
+	a.helpScroll = min(a.helpScroll, len(lines)-(h-1))
+	more := a.theme.Dim.Render(fmt.Sprintf("── j/k scroll · lines %d–%d of %d ──", a.helpScroll+1, a.helpScroll+h-1, len(lines)))
+	return strings.Join(append(lines[a.helpScroll:a.helpScroll+h-1], more), "\n")
+}
+
+// isPaneJump reports whether act jumps to a numbered pane.
+func isPaneJump(act Action) bool {
+	switch act {
+	case ActPane1, ActPane2, ActPane3, ActPane4, ActPane5, ActPane6, ActPane7, ActPane8:
+		return true
+	}
+	return false
 }
 
 // shortHelp is a binding's footer word.

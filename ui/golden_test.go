@@ -43,3 +43,5 @@ func TestGoldenRepos120x40(t *testing.T) {
 }
 
 func TestGoldenHelp120x40(t *testing.T) { goldenScreen(t, 120, 40, []string{"?"}, "command palette") }
+
+func TestGoldenHelp80x24(t *testing.T) { goldenScreen(t, 80, 24, []string{"?", "j", "j"}, "of 3") }
