@@ -16,6 +16,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
@@ -612,19 +613,21 @@ func (a *App) headerLine() string {
 			parts = append(parts, s)
 		}
 	}
-	if a.readOnly() {
-		parts = append(parts, t.Warn.Render("READ-ONLY"))
-	}
 	left := strings.Join(parts, t.Rule.Render(" ─ "))
+	// The right end never gives way: the read-only badge and the activity
+	// indicator stay, and the left part is cut instead.
 	right := t.Dim.Render("○ idle")
 	if a.busy() {
 		right = t.OK.Render(a.spin.View() + " loading")
 	}
-	gap := a.w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		return truncate(left, a.w)
+	if a.readOnly() {
+		right = t.Warn.Render("READ-ONLY") + " " + right
 	}
-	return left + strings.Repeat(" ", gap) + right
+	room := a.w - lipgloss.Width(right) - 1
+	if lipgloss.Width(left) > room {
+		left = truncate(ansi.Strip(left), room)
+	}
+	return left + strings.Repeat(" ", max(1, a.w-lipgloss.Width(left)-lipgloss.Width(right))) + right
 }
 
 func (a *App) tabsLine() string {

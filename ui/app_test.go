@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -440,12 +441,20 @@ func TestReadOnlyRefusesAndSays(t *testing.T) {
 	if !strings.Contains(d.screen(), "READ-ONLY") {
 		t.Fatalf("no read-only badge:\n%s", d.screen())
 	}
-	for _, g := range d.app.keys.Groups(true, nil) {
-		for _, b := range g {
-			if b.Mutates {
-				t.Fatalf("mutating binding %s shown in read-only help", b.Action)
-			}
+	d.key("?")
+	help := d.screen()
+	for _, b := range d.app.keys.Bindings() {
+		if b.Mutates && strings.Contains(help, b.Help) {
+			t.Fatalf("read-only help shows %q:\n%s", b.Help, help)
 		}
+	}
+	if !strings.Contains(help, "fuzzy filter") {
+		t.Fatalf("help is empty:\n%s", help)
+	}
+	d.key("esc")
+	// The client refuses even when something asks it directly.
+	if _, err := d.app.sess.Client.Repos.Delete(context.Background(), "acme", "web"); !errors.Is(err, hubclient.ErrReadOnly) {
+		t.Fatalf("delete in read-only mode: %v", err)
 	}
 }
 
@@ -823,5 +832,15 @@ func TestContextSwitch(t *testing.T) {
 	}
 	if !strings.Contains(d.screen(), "ctx: ops") {
 		t.Fatalf("header:\n%s", d.screen())
+	}
+}
+
+func TestNarrowHeaderKeepsReadOnlyBadge(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo", hubclient.WithReadOnly())}, 60, 15)
+	d.until("repositories", d.reposLoaded)
+	header := strings.Split(d.screen(), "\n")[0]
+	if !strings.Contains(header, "READ-ONLY") || !strings.Contains(header, "idle") || ansi.StringWidth(header) > 60 {
+		t.Fatalf("header %q", header)
 	}
 }

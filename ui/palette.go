@@ -127,7 +127,7 @@ func candidatesFor(a *App, line string) []string {
 	}
 	for v := range pool {
 		if strings.HasPrefix(v, arg) {
-			out = append(out, name+" "+v)
+			out = append(out, name+" "+sanitize.String(v)) // names from the server go into the input
 			if len(out) == maxCandidates {
 				break
 			}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
 // target is the repository an action applies to: the one open in the
@@ -60,7 +61,7 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 		})), true
 	case ActEdit:
 		return a.ask(newPrompt("Description of "+full, fmt.Sprintf("One line, at most %d characters.", hubclient.MaxRepoDescriptionLength),
-			r.Description, 0, checkDescription, func(v string) tea.Cmd {
+			sanitize.String(r.Description), 0, checkDescription, func(v string) tea.Cmd {
 				return a.mutate("saving the description of "+full, "saved the description of "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 					info, _, err := c.Repos.Update(ctx, r.Namespace, r.Name, &hubclient.RepositoryUpdateRequest{Description: &v})
 					return func(a *App) tea.Cmd {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -104,8 +105,13 @@ func (p *reposPane) query() string    { return p.l.want.Query }
 func (p *reposPane) enter(a *App) tea.Cmd {
 	if p.l.scope != a.sess.Org {
 		p.l.reset(a.sess.Org)
+		p.detail, p.info = nil, nil
 	}
-	return p.l.ensure(a)
+	cmd := p.l.ensure(a)
+	if p.detail != nil && p.info == nil && p.infoErr == nil {
+		cmd = tea.Batch(cmd, p.fetchInfo(a, *p.detail)) // left while it loaded
+	}
+	return cmd
 }
 
 func (p *reposPane) leave(*App) {
@@ -230,8 +236,8 @@ func (p *reposPane) fetchInfo(a *App, r hubclient.Repository) tea.Cmd {
 
 func (p *reposPane) handleMsg(a *App, msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(resultMsg[*hubclient.RepositoryInfo]); ok {
-		if m.gen != p.infoGen || p.detail == nil {
-			return nil
+		if m.gen != p.infoGen || p.detail == nil || errors.Is(m.err, context.Canceled) {
+			return nil // stale, or cancelled by leaving the pane (enter fetches again)
 		}
 		p.info, p.infoErr = m.val, m.err
 		if m.err != nil {

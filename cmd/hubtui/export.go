@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
 // runExport handles `hubtui export repos --org ORG [--format csv|json|jsonl]`.
@@ -123,14 +124,16 @@ func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error 
 		if r.IsPrivate {
 			vis = "private"
 		}
-		_ = cw.Write([]string{r.Namespace, r.Name, vis, strconv.FormatInt(int64(r.PullCount), 10), strconv.FormatInt(int64(r.StarCount), 10),
-			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(r.Description)})
+		_ = cw.Write([]string{sanitize.String(r.Namespace), sanitize.String(r.Name), vis, strconv.FormatInt(int64(r.PullCount), 10), strconv.FormatInt(int64(r.StarCount), 10),
+			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(sanitize.String(r.Description))})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-// csvSafe defuses spreadsheet formula injection in a server string.
+// csvSafe defuses spreadsheet formula injection in a server string. (JSON
+// output escapes control characters itself; CSV text is sanitised, so a
+// terminal that shows it is safe too.)
 func csvSafe(s string) string {
 	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
 		return "'" + s

@@ -25,6 +25,7 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/ui"
+	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
 const (
@@ -110,7 +111,7 @@ func report(stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "hubtui:", err)
+	fmt.Fprintln(stderr, "hubtui:", sanitize.Text(err.Error())) // it may carry the server's words
 	var ue usageError
 	var ce *config.Error
 	if errors.As(err, &ue) || errors.As(err, &ce) {

@@ -24,6 +24,7 @@ package sanitize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -140,12 +141,20 @@ func firstDirty(s string, multi bool) int {
 }
 
 // invisible reports whether r is a bidi control or an invisible character
-// that is removed.
+// that is removed: every format character (Unicode category Cf: bidi
+// marks, zero-width characters, soft hyphen, tags…) and the fillers that
+// draw nothing while not being Cf.
 func invisible(r rune) bool {
 	switch {
-	case r < 0x061c:
+	case r < 0xad:
 		return false
-	case r == 0x061c, // ARABIC LETTER MARK
+	case r == 0xad, // SOFT HYPHEN
+		r == 0x034f,              // COMBINING GRAPHEME JOINER
+		r == 0x115f, r == 0x1160, // HANGUL CHOSEONG/JUNGSEONG FILLER
+		r == 0x17b4, r == 0x17b5, // KHMER VOWEL INHERENT AQ/AA
+		r == 0x3164, r == 0xffa0, // HANGUL (HALFWIDTH) FILLER
+		r >= 0x1d173 && r <= 0x1d17a, // MUSICAL SYMBOL BEGIN/END controls
+		r == 0x061c,                  // ARABIC LETTER MARK
 		r == 0x180e,                  // MONGOLIAN VOWEL SEPARATOR
 		r >= 0x200b && r <= 0x200f,   // ZWSP, ZWNJ, ZWJ, LRM, RLM
 		r >= 0x202a && r <= 0x202e,   // LRE, RLE, PDF, LRO, RLO
@@ -156,7 +165,7 @@ func invisible(r rune) bool {
 		r >= 0xe0000 && r <= 0xe007f: // tag characters
 		return true
 	}
-	return false
+	return unicode.Is(unicode.Cf, r)
 }
 
 // skipEscape returns the offset just past the escape sequence that starts

@@ -142,8 +142,9 @@ func checkClean(t *testing.T, s string, multi bool) {
 		case r == '\n' && multi:
 		case unicode.IsControl(r):
 			t.Fatalf("output %q has control %U at %d", s, r, i)
-		case invisible(r), r == '\u2028', r == '\u2029':
-			t.Fatalf("output %q has invisible or bidi %U at %d", s, r, i)
+		case unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029', r == 0xad, r == 0x034f, r == 0x115f, r == 0x1160,
+			r == 0x17b4, r == 0x17b5, r == 0x3164, r == 0xffa0:
+			t.Fatalf("output %q has an invisible or format character %U at %d", s, r, i)
 		case unicode.Is(unicode.Bidi_Control, r):
 			t.Fatalf("output %q has bidi control %U at %d", s, r, i)
 		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x180e:
@@ -156,7 +157,7 @@ func fuzzSeeds(f *testing.F) {
 	for _, s := range []string{
 		"", "plain", "a\nb", "a\tb", "\x1b[2J", "\x1b]52;c;Zm9v\x07", "\x1b]0;t\x1b\\",
 		"\x1bP+q\x1b\\", "\x1b_x\x1b\\", "\u009b31m", "\u009d0;x\u009c", "\xff\xfe",
-		"\u202eabc\u202c", "\u2066x\u2069", "a\u200bb\ufeff", "\x1b", "\x1b[", "\x1b]", "\xc2",
+		"\u202eabc\u202c", "\u2066x\u2069", "a\u200bb\ufeff", "soft\u00adhyphen", "\u3164\uffa0\u115f", "\U0001D173x", "\x1b", "\x1b[", "\x1b]", "\xc2",
 		"\x1b(B", "\x1bc", "日本語\x1b[1m", "\r\n", "\U000E0041",
 	} {
 		f.Add(s)
