@@ -74,6 +74,9 @@ type Config struct {
 	// action's default keys. An empty list unbinds the action. Action names
 	// are not checked here; the key map that owns them checks them.
 	Keys map[string][]string
+	// KeyLines is the line of each action under keys:, so a key map that
+	// rejects an action can point at it.
+	KeyLines map[string]int
 }
 
 // Context is one Docker Hub account and organization to work with.

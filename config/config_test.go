@@ -55,6 +55,7 @@ func TestParseGood(t *testing.T) {
 		PageSize:          50,
 		AuditPollInterval: 90 * time.Second,
 		Keys:              map[string][]string{"quit": {"q", "ctrl+c"}, "help": {"?"}, "sort": {}},
+		KeyLines:          map[string]int{"quit": 21, "help": 22, "sort": 23},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Parse:\n got %#v\nwant %#v", cfg, want)

@@ -404,7 +404,7 @@ func (d *decoder) config(root *yaml.Node, cfg *Config) error {
 		case keyAuditPollInterval:
 			err = d.pollInterval(v, cfg)
 		case keyKeys:
-			cfg.Keys, err = d.keys(v)
+			cfg.Keys, cfg.KeyLines, err = d.keys(v)
 		}
 		return err
 	})
@@ -632,9 +632,11 @@ func (d *decoder) secret(v *yaml.Node, c *Context) error {
 	return nil
 }
 
-func (d *decoder) keys(v *yaml.Node) (map[string][]string, error) {
+func (d *decoder) keys(v *yaml.Node) (map[string][]string, map[string]int, error) {
 	out := make(map[string][]string)
+	lines := make(map[string]int)
 	err := d.mapping(v, "keys", nil, func(action string, k, v *yaml.Node) error {
+		lines[action] = k.Line
 		if strings.TrimSpace(action) == "" {
 			return d.errAt(k, "keys has an empty action name")
 		}
@@ -661,12 +663,12 @@ func (d *decoder) keys(v *yaml.Node) (map[string][]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(out) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // syntaxHint suggests a fix for common YAML syntax errors.

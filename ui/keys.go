@@ -119,6 +119,15 @@ func (k *Keymap) index() {
 	}
 }
 
+// KeyError is a key override the keymap cannot take; Action names it.
+type KeyError struct {
+	Action string
+	Msg    string
+}
+
+// Error is "keys.ACTION: msg".
+func (e *KeyError) Error() string { return "keys." + e.Action + ": " + e.Msg }
+
 // WithOverrides replaces the keys of the named actions (from the config
 // file); an empty list unbinds the action. An unknown action or a key bound
 // twice is an error naming it.
@@ -133,7 +142,7 @@ func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
 		keys := over[name]
 		i := slices.IndexFunc(out.bindings, func(b Binding) bool { return string(b.Action) == name })
 		if i < 0 {
-			return k, fmt.Errorf("keys: unknown action %q (known: %s)", name, strings.Join(k.actionNames(), ", "))
+			return k, &KeyError{Action: name, Msg: fmt.Sprintf("unknown action %q (known: %s)", name, strings.Join(k.actionNames(), ", "))}
 		}
 		out.bindings[i].Keys = slices.Clone(keys)
 		out.bindings[i].Label = ""
@@ -145,7 +154,11 @@ func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
 	for _, b := range out.bindings {
 		for _, key := range b.Keys {
 			if prev, dup := seen[key]; dup {
-				return k, fmt.Errorf("keys: %q is bound to both %s and %s", key, prev, b.Action)
+				blame := b.Action // point at whichever of the two was overridden
+				if _, ok := over[string(prev)]; ok {
+					blame = prev
+				}
+				return k, &KeyError{Action: string(blame), Msg: fmt.Sprintf("%q is bound to both %s and %s", key, prev, b.Action)}
 			}
 			seen[key] = b.Action
 		}

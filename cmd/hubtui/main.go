@@ -231,11 +231,11 @@ func runTUI(f flags, getenv func(string) string) error {
 	}
 	keys, err := ui.DefaultKeymap().WithOverrides(cfg.Keys)
 	if err != nil {
-		file := cfg.File
-		if file == "" {
-			file = "config"
+		var ke *ui.KeyError
+		if errors.As(err, &ke) && cfg.File != "" {
+			return &config.Error{File: cfg.File, Line: cfg.KeyLines[ke.Action], Msg: ke.Error()}
 		}
-		return usageError{fmt.Sprintf("%s: %v", file, err)}
+		return usageError{err.Error()}
 	}
 	opts := ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != ""}
 	for _, c := range cfg.Contexts {

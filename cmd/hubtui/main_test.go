@@ -40,7 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--no-such-flag"}, 2, "flag provided but not defined: -no-such-flag"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"--config", bad}, 2, bad + ":2:"},
-		{[]string{"--config", badKeys}, 2, `unknown action "fly"`},
+		{[]string{"--config", badKeys}, 2, badKeys + `:2: keys.fly: unknown action "fly"`},
 		{[]string{"--hub-url", "http://hub.example.com"}, 2, "--hub-url"},
 		{[]string{"export"}, 2, "usage: hubtui export repos"},
 		{[]string{"export", "repos", "--demo", "--format", "xml"}, 2, `--format "xml"`},
