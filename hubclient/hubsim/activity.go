@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -109,10 +110,12 @@ func (s *Server) activityStep(st *activityState) {
 		ok = a.push(a.token(), k%2 == 0)
 	case k < 83:
 		ok = a.roleChange()
-	case k < 92:
+	case k < 90:
 		ok = a.teamAdd()
-	default:
+	case k < 96:
 		ok = a.teamRemove()
+	default:
+		ok = a.tokenChange()
 	}
 	if !ok {
 		a.push(a.person(true), false)
@@ -440,5 +443,45 @@ func (a *activityStepper) teamRemove() bool {
 	delete(t.Members, who)
 	a.s.audit(a.o.Name, "org.team.member.remove", who, p, fmt.Sprintf("removed %s from the team %s", who, t.Name),
 		map[string]string{"team": t.Name})
+	return true
+}
+
+// tokenChange has an owner create a short-lived CI organization access token,
+// or delete one of those once there are a few: the demo org's own tokens are
+// never touched.
+func (a *activityStepper) tokenChange() bool {
+	p := a.person(false)
+	if p.User == "" {
+		return false
+	}
+	var runs []string
+	for id, t := range a.o.OATs {
+		if strings.HasPrefix(t.Label, "ci-run-") {
+			runs = append(runs, id)
+		}
+	}
+	sort.Strings(runs)
+	if len(runs) >= 3 {
+		t := a.o.OATs[runs[a.rng.IntN(len(runs))]]
+		delete(a.o.OATs, t.ID)
+		a.s.audit(a.o.Name, "org.access_token.delete", a.o.Name, p, fmt.Sprintf("deleted the organization access token %q", t.Label),
+			map[string]string{"label": t.Label, "token_id": t.ID})
+		return true
+	}
+	hex := func(n int) string {
+		const digits = "0123456789abcdef"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = digits[a.rng.IntN(16)]
+		}
+		return string(b)
+	}
+	h := hex(32)
+	t := &oat{ID: h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:], Label: fmt.Sprintf("ci-run-%04d", a.rng.IntN(10000)),
+		Description: "pipeline run", Token: "dckr_oat_" + hex(27), CreatedBy: p.User, Created: a.now, ExpiresAt: a.now.Add(7 * 24 * time.Hour),
+		Active: true, Resources: []oatResource{{Type: "TYPE_REPO", Path: a.o.Name + "/*", Scopes: []string{"repo-pull", "repo-push"}}}}
+	a.o.OATs[t.ID] = t
+	a.s.audit(a.o.Name, "org.access_token.create", a.o.Name, p, fmt.Sprintf("created the organization access token %q", t.Label),
+		map[string]string{"label": t.Label, "token_id": t.ID})
 	return true
 }

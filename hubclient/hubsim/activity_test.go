@@ -195,3 +195,29 @@ func activityCheck(s *Server) string {
 	}
 	return ""
 }
+
+func TestActivityChangesTokens(t *testing.T) {
+	clock := NewFakeClock(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	s, err := New(Options{Dataset: "demo", Seed: 7, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newActivityState(7)
+	for range 2000 {
+		s.activityStep(st)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[string]int{}
+	for _, ev := range s.st.orgs[DemoOrg].Audit {
+		if strings.HasPrefix(ev.Action, "org.access_token.") && strings.HasPrefix(ev.Data["label"], "ci-run-") {
+			seen[ev.Action]++
+		}
+	}
+	if seen["org.access_token.create"] == 0 || seen["org.access_token.delete"] == 0 {
+		t.Fatalf("token changes: %v", seen)
+	}
+	if s.st.orgs[DemoOrg].OATs == nil || len(s.st.orgs[DemoOrg].OATs) > 3+3 {
+		t.Fatalf("%d organization access tokens after the activity", len(s.st.orgs[DemoOrg].OATs))
+	}
+}
