@@ -47,6 +47,7 @@ type Client struct {
 	userAgent   string
 	readOnly    bool
 	concurrency int
+	pageSize    int // what ListAll asks for
 	retry       RetryPolicy
 	now         func() time.Time
 	sleep       func(ctx context.Context, d time.Duration) error
@@ -148,6 +149,18 @@ func WithConcurrency(n int) Option {
 	}
 }
 
+// WithPageSize sets the page_size ListAll asks for (1 to MaxPageSize;
+// default MaxPageSize, the fewest requests).
+func WithPageSize(n int) Option {
+	return func(c *Client) error {
+		if n < 1 || n > MaxPageSize {
+			return &ValidationError{"page_size", fmt.Sprintf("must be between 1 and %d", MaxPageSize)}
+		}
+		c.pageSize = n
+		return nil
+	}
+}
+
 // WithRetryPolicy replaces the retry policy.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *Client) error { c.retry = p; return nil }
@@ -166,6 +179,7 @@ func New(opts ...Option) (*Client, error) {
 		http:        &http.Client{Timeout: 60 * time.Second},
 		userAgent:   "hubtui/" + Version,
 		concurrency: DefaultConcurrency,
+		pageSize:    MaxPageSize,
 		retry:       RetryPolicy{Max: 4, Base: 250 * time.Millisecond, Cap: 8 * time.Second, MaxWait: 90 * time.Second},
 		now:         time.Now,
 		sleep:       sleepCtx,

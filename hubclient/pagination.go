@@ -132,7 +132,7 @@ type PageHandler[T any] func(page int, items []T)
 // called for each page as it lands, so a UI can show rows while the rest stream in;
 // its calls never overlap.
 func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) ([]T, error) {
-	first, resp, err := fetch(ctx, ListOptions{Page: 1, PageSize: MaxPageSize})
+	first, resp, err := fetch(ctx, ListOptions{Page: 1, PageSize: c.pageSize})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 			}
 			last = np
 			if sz == 0 {
-				sz = MaxPageSize
+				sz = c.pageSize
 			}
 			items, r, err := fetch(ctx, ListOptions{Page: np, PageSize: sz})
 			if err != nil {

@@ -651,3 +651,26 @@ func TestListAllStopsAtAShrunkEndAndReportsHoles(t *testing.T) {
 		t.Fatalf("a hole was not reported: %v", err)
 	}
 }
+
+func TestListAllUsesTheClientsPageSize(t *testing.T) {
+	var sizes []string
+	var mu sync.Mutex
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sizes = append(sizes, r.URL.Query().Get("page_size"))
+		mu.Unlock()
+		coreWriteJSON(w, 200, `{"count":1,"next":null,"results":[1]}`)
+	})
+	c := coreClient(t, cs.URL, WithPageSize(25))
+	if _, err := ListAll(context.Background(), c, func(ctx context.Context, o ListOptions) ([]int, *Response, error) {
+		return getPage[int](ctx, c, "/list", o.values())
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(sizes) != 1 || sizes[0] != "25" {
+		t.Fatalf("page_size sent: %v", sizes)
+	}
+	if _, err := New(WithPageSize(101)); err == nil {
+		t.Fatal("page_size 101 accepted")
+	}
+}

@@ -134,6 +134,7 @@ type target struct {
 	hubURL   string
 	org      string
 	readOnly bool
+	pageSize int
 	ctx      config.Context
 }
 
@@ -143,7 +144,7 @@ func resolveTarget(cfg *config.Config, f flags, getenv func(string) string) (tar
 	if name == "" {
 		name = cfg.CurrentContext
 	}
-	t := target{name: name}
+	t := target{name: name, pageSize: cfg.PageSize}
 	if name != "" {
 		c, err := cfg.Context(name)
 		if err != nil {
@@ -176,6 +177,9 @@ func resolveTarget(cfg *config.Config, f flags, getenv func(string) string) (tar
 // newClient builds a client for t with creds.
 func newClient(t target, user string, secret hubclient.Secret) (*hubclient.Client, error) {
 	opts := []hubclient.Option{hubclient.WithBaseURL(t.hubURL)}
+	if t.pageSize > 0 {
+		opts = append(opts, hubclient.WithPageSize(t.pageSize))
+	}
 	if user != "" {
 		opts = append(opts, hubclient.WithCredentials(user, secret))
 	}
