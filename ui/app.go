@@ -213,14 +213,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		a.spin, cmd = a.spin.Update(msg)
 		return a, cmd
-	case errMsg:
-		if msg.session == a.sessionID {
-			a.setErr(msg.err)
-		}
-		return a, nil
-	case statusMsg:
-		a.status = string(msg)
-		return a, nil
 	case signedInMsg:
 		return a, a.onSignedIn(msg)
 	case orgsMsg:
@@ -441,15 +433,6 @@ func (a *App) copy(s string) tea.Cmd {
 	}
 	return tea.Raw(seq)
 }
-
-// errMsg reports a failure to the status line.
-type errMsg struct {
-	session uint64
-	err     error
-}
-
-// statusMsg sets the status line.
-type statusMsg string
 
 func (a *App) setErr(err error) {
 	if err == nil {
