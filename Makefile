@@ -42,7 +42,11 @@ fuzz:
 	  done; \
 	done
 
+# staticcheck comes from the Go module proxy at a pinned version.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint: fmt-check vet
+	$(GO) run $(STATICCHECK) ./...
 
 clean:
 	rm -rf $(BIN)

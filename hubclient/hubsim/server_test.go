@@ -304,7 +304,7 @@ func TestPaging(t *testing.T) {
 		}
 	}
 	st, _, m = get("page_size=101")
-	if f, _ := m["fields"].(map[string]any); f["page_size"] == nil {
+	if f, _ := m["fields"].(map[string]any); st != 400 || f["page_size"] == nil {
 		t.Errorf("page_size=101: fields %v do not name page_size", m["fields"])
 	}
 	for _, q := range []string{"page=6&page_size=10", "page=4&page_size=20", "page=99", "page=9223372036854775807",
