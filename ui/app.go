@@ -424,14 +424,17 @@ func (a *App) paneIndex(k state.Kind) int {
 	return 0
 }
 
-// copy writes s to the clipboard with OSC 52, wrapped in a tmux passthrough
-// when running inside tmux so it reaches the outer terminal over SSH.
-func (a *App) copy(s string) tea.Cmd {
+// copy writes s to the clipboard with OSC 52, so it works over SSH.
+func (a *App) copy(s string) tea.Cmd { return tea.Raw(osc52(s, a.opts.InTmux)) }
+
+// osc52 is the clipboard write for s, wrapped in a tmux passthrough when
+// running inside tmux so it reaches the outer terminal.
+func osc52(s string, tmux bool) string {
 	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(s)) + "\x07"
-	if a.opts.InTmux {
+	if tmux {
 		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
 	}
-	return tea.Raw(seq)
+	return seq
 }
 
 func (a *App) setErr(err error) {
