@@ -52,13 +52,14 @@ type Client struct {
 	now         func() time.Time
 	sleep       func(ctx context.Context, d time.Duration) error
 
-	authMu sync.Mutex // serialises sign-in
-	mu     sync.Mutex // guards the fields below
-	creds  Credentials
-	until  time.Time // a request is waiting for the rate limit until then
-	token  Secret
-	exp    time.Time // when to renew the token (before its exp claim)
-	rate   Rate
+	authMu  sync.Mutex // serialises sign-in
+	mu      sync.Mutex // guards the fields below
+	creds   Credentials
+	until   time.Time // a request is waiting for the rate limit until then
+	waiting int       // how many requests wait for it
+	token   Secret
+	exp     time.Time // when to renew the token (before its exp claim)
+	rate    Rate
 
 	// Services, one per API area.
 	Auth      *AuthService
@@ -244,14 +245,15 @@ func (c *Client) WaitingUntil() time.Time {
 func (c *Client) waitFor(ctx context.Context, d time.Duration) error {
 	end := c.now().Add(d)
 	c.mu.Lock()
+	c.waiting++
 	if end.After(c.until) {
 		c.until = end
 	}
 	c.mu.Unlock()
 	err := c.sleep(ctx, d)
 	c.mu.Lock()
-	if !c.until.After(end) {
-		c.until = time.Time{}
+	if c.waiting--; c.waiting == 0 {
+		c.until = time.Time{} // the last waiter is done
 	}
 	c.mu.Unlock()
 	return err
@@ -318,6 +320,8 @@ type Response struct {
 	Count          int    // total items, when the endpoint reports it
 	Next, Previous string // absolute URLs, "" at the ends
 	Rate           Rate   // X-RateLimit-* of this answer
+
+	auth string // the Authorization this request carried, to tell a stale 401
 }
 
 // request describes one call.
@@ -432,7 +436,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 			}
 			if resp.StatusCode == http.StatusUnauthorized && !r.noAuth && !refreshed && c.hasCreds() && idempotent(r.method) {
 				refreshed = true
-				c.invalidateIf(resp.Request.Header.Get("Authorization"))
+				c.invalidateIf(resp.auth)
 				continue
 			}
 			if resp.StatusCode == http.StatusTooManyRequests {
@@ -518,7 +522,7 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 		return nil, nil, err
 	}
 	defer hr.Body.Close()
-	resp := &Response{Response: hr, Rate: parseRate(hr.Header)}
+	resp := &Response{Response: hr, Rate: parseRate(hr.Header), auth: req.Header.Get("Authorization")}
 	if resp.Rate.Known {
 		c.mu.Lock()
 		c.rate = resp.Rate

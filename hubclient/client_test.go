@@ -925,3 +925,50 @@ func TestDecodeErrorBodyClipsLongWords(t *testing.T) {
 		t.Fatalf("message %d bytes, detail %d bytes", len(e.Message), len(e.Detail))
 	}
 }
+
+func TestWaitingUntilCoversEveryWaiter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := coreClient(t, "https://hub.docker.com", WithClock(func() time.Time { return now }))
+	release := make(chan struct{})
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	long, cancelLong := context.WithCancel(context.Background())
+	done := make(chan error, 2)
+	go func() { done <- c.waitFor(long, time.Minute) }()
+	go func() { done <- c.waitFor(context.Background(), 10*time.Second) }()
+	deadline := time.Now().Add(2 * time.Second)
+	for c.WaitingUntil() != now.Add(time.Minute) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	cancelLong() // the longer wait ends early; the other still waits
+	<-done
+	if c.WaitingUntil().IsZero() {
+		t.Fatal("the countdown vanished while a request still waits")
+	}
+	close(release)
+	<-done
+	if !c.WaitingUntil().IsZero() {
+		t.Fatalf("WaitingUntil = %v after every wait ended", c.WaitingUntil())
+	}
+}
+
+func TestLate401KeepsANewerToken(t *testing.T) {
+	c := coreClient(t, "https://hub.docker.com", WithCredentials("demo", "demo"), WithToken("x.eyJleHAiOjk5OTk5OTk5OTl9.new"))
+	c.invalidateIf("Bearer x.eyJleHAiOjk5OTk5OTk5OTl9.old")
+	if tok, _ := c.Token(context.Background()); tok.Reveal() != "x.eyJleHAiOjk5OTk5OTk5OTl9.new" {
+		t.Fatalf("a 401 for an older token dropped the current one: %q", tok.Reveal())
+	}
+	c.invalidateIf("Bearer x.eyJleHAiOjk5OTk5OTk5OTl9.new")
+	c.mu.Lock()
+	gone := c.token == ""
+	c.mu.Unlock()
+	if !gone {
+		t.Fatal("a 401 for the current token kept it")
+	}
+}

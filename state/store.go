@@ -199,6 +199,20 @@ func (c *Collection[T]) Replace(i int, v T) {
 	c.Items = items
 }
 
+// RemoveWhere deletes every item drop reports, copying once like Replace.
+func (c *Collection[T]) RemoveWhere(drop func(T) bool) {
+	items := make([]T, 0, len(c.Items))
+	for _, v := range c.Items {
+		if !drop(v) {
+			items = append(items, v)
+		}
+	}
+	if removed := len(c.Items) - len(items); removed > 0 && c.Total > 0 {
+		c.Total = max(0, c.Total-removed)
+	}
+	c.Items = items
+}
+
 // Remove deletes item i, copying like Replace.
 func (c *Collection[T]) Remove(i int) {
 	if i < 0 || i >= len(c.Items) {

@@ -136,3 +136,14 @@ func TestReplaceAndRemoveLeaveSnapshotsAlone(t *testing.T) {
 		t.Fatal("Find found a missing item")
 	}
 }
+
+func TestRemoveWhere(t *testing.T) {
+	c := NewCollection[int](Key{Tags, "acme/web"})
+	g := c.Begin(0)
+	c.AddPage(g, 1, []int{1, 2, 3, 4, 5}, 5)
+	snap := c.Snapshot()
+	c.RemoveWhere(func(v int) bool { return v%2 == 0 })
+	if fmt.Sprint(c.Items) != "[1 3 5]" || c.Total != 3 || fmt.Sprint(snap) != "[1 2 3 4 5]" {
+		t.Fatalf("items %v total %d snapshot %v", c.Items, c.Total, snap)
+	}
+}

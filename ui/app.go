@@ -43,6 +43,12 @@ type Session struct {
 	// Dial builds a client for credentials typed on the sign-in screen for
 	// this session's Hub; nil falls back to Options.Dial. It runs in a Cmd.
 	Dial func(username string, secret hubclient.Secret) (*hubclient.Client, error)
+	// SaveHelper names the credential helper a sign-in to this session's Hub
+	// can be saved to ("desktop" for docker-credential-desktop); "" hides it.
+	SaveHelper string
+	// Save stores typed credentials with SaveHelper under this session's Hub;
+	// it runs in a Cmd, and only when the user asks (ctrl+s on sign-in).
+	Save func(ctx context.Context, user string, secret hubclient.Secret) error
 }
 
 // Options configure the App.
@@ -57,12 +63,6 @@ type Options struct {
 	// Dial builds a client for credentials typed on the sign-in screen; it
 	// runs inside a tea.Cmd. The App then signs it in (and asks for a 2FA code).
 	Dial func(username string, secret hubclient.Secret) (*hubclient.Client, error)
-	// SaveHelper names the credential helper a sign-in can be saved to
-	// ("desktop" for docker-credential-desktop); "" hides the option.
-	SaveHelper string
-	// Save stores typed credentials with SaveHelper; it runs inside a tea.Cmd
-	// and only when the user asks (ctrl+s on the sign-in screen).
-	Save func(ctx context.Context, user string, secret hubclient.Secret) error
 	// Now is the clock (tests).
 	Now func() time.Time
 }

@@ -535,7 +535,7 @@ func TestSignInSavesOnlyWhenAsked(t *testing.T) {
 		saved = append(saved, user+":"+secret.Reveal())
 		return nil
 	}
-	d := newDriver(t, Options{Session: Session{HubURL: url, Org: "acme"}, Dial: dial, Save: save, SaveHelper: "fake"}, 100, 30)
+	d := newDriver(t, Options{Session: Session{HubURL: url, Org: "acme", Save: save, SaveHelper: "fake"}, Dial: dial}, 100, 30)
 	if !strings.Contains(d.screen(), "ctrl+s sign in and save with docker-credential-fake") {
 		t.Fatalf("no save hint:\n%s", d.screen())
 	}
@@ -609,8 +609,9 @@ func TestRepositoryChangesAskFirst(t *testing.T) {
 	r, _ := rp.l.selected()
 	d.key("p")
 	d.key("n")
-	if cur, _ := rp.l.selected(); cur.IsPrivate != r.IsPrivate {
-		t.Fatal("n changed the visibility")
+	d.settle(200 * time.Millisecond)
+	if cur, _ := rp.l.selected(); cur.IsPrivate != r.IsPrivate || strings.HasPrefix(d.app.status, "making") {
+		t.Fatalf("n changed the visibility (status %q)", d.app.status)
 	}
 	d.key("p", "y")
 	d.until("the visibility change", func() bool { cur, _ := rp.l.selected(); return cur.IsPrivate != r.IsPrivate })
@@ -622,7 +623,11 @@ func TestRepositoryChangesAskFirst(t *testing.T) {
 	if d.app.mode != modeConfirm || !strings.Contains(d.screen(), "at most 100") {
 		t.Fatalf("a long description was not refused:\n%s", d.screen())
 	}
-	d.key("esc", "e")
+	d.key("esc", "e", "enter") // enter without an edit sends nothing
+	if d.app.status != "description unchanged" {
+		t.Fatalf("an unedited description was sent: status %q", d.app.status)
+	}
+	d.key("e")
 	d.key("ctrl+u")
 	d.typeText("Checkout service")
 	d.key("enter")
@@ -842,5 +847,48 @@ func TestNarrowHeaderKeepsReadOnlyBadge(t *testing.T) {
 	header := strings.Split(d.screen(), "\n")[0]
 	if !strings.Contains(header, "READ-ONLY") || !strings.Contains(header, "idle") || ansi.StringWidth(header) > 60 {
 		t.Fatalf("header %q", header)
+	}
+}
+
+func TestChangeOutcomesSurviveSwitchesAndStayOnTheirList(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+
+	// A tag delete whose answer lands after the pane moved to another
+	// repository changes nothing there.
+	d.key(":")
+	d.typeText("tags acme/web")
+	d.key("enter")
+	tp := d.tags()
+	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	tp.l.tbl.SetCursor(tp.l.coll.Find(func(t hubclient.Tag) bool { return t.Name == "stable" }))
+	d.key("D")
+	_, cmd := d.app.Update(keyMsg("y")) // hold the answer back
+	d.key(":")
+	d.typeText("tags acme/api")
+	d.key("enter")
+	d.until("other tags", func() bool { return tp.l.scope == "acme/api" && tp.l.coll.Status == state.Loaded })
+	before := len(tp.l.coll.Items)
+	d.send(cmd())
+	if len(tp.l.coll.Items) != before {
+		t.Fatalf("acme/api lost a tag to a delete in acme/web (%d → %d)", before, len(tp.l.coll.Items))
+	}
+	if !strings.Contains(d.app.status, "deleted 1 tag(s) of acme/web") {
+		t.Fatalf("status %q", d.app.status)
+	}
+
+	// A change whose answer lands after :org is still reported.
+	d.key("1")
+	r, _ := d.repos().l.selected()
+	d.key("D")
+	d.typeText("acme/" + r.Name)
+	_, cmd = d.app.Update(keyMsg("enter"))
+	d.key(":")
+	d.typeText("org demo")
+	d.key("enter")
+	d.send(cmd())
+	if !strings.Contains(d.app.status, "deleted acme/"+r.Name) {
+		t.Fatalf("the deletion was not reported after :org: status %q", d.app.status)
 	}
 }

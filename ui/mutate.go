@@ -24,14 +24,28 @@ type mutatedMsg struct {
 	apply   func(a *App) tea.Cmd
 }
 
-// mutate runs fn (one change on the Hub) in a Cmd. It is never retried on
-// its own; the result comes back as a mutatedMsg for this session only.
+// mutate runs fn (one change on the Hub) in a Cmd, within mutationTimeout.
+// It is never retried on its own; the result is always reported, and applied
+// to the screen only while the same session is on it.
 func (a *App) mutate(what, done string, fn func(ctx context.Context, c *hubclient.Client) (func(a *App) tea.Cmd, error)) tea.Cmd {
+	return a.run(what, done, mutationTimeout, fn)
+}
+
+// mutateEach is mutate for a change made of many requests: fn gives each
+// request its own timeout, so a bulk change may wait for the rate limit.
+func (a *App) mutateEach(what, done string, fn func(ctx context.Context, c *hubclient.Client) (func(a *App) tea.Cmd, error)) tea.Cmd {
+	return a.run(what, done, 0, fn)
+}
+
+func (a *App) run(what, done string, limit time.Duration, fn func(ctx context.Context, c *hubclient.Client) (func(a *App) tea.Cmd, error)) tea.Cmd {
 	c, session := a.sess.Client, a.sessionID
 	a.status = sanitize.String(what) + "…"
 	a.errText = ""
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), mutationTimeout)
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if limit > 0 {
+			ctx, cancel = context.WithTimeout(ctx, limit)
+		}
 		defer cancel()
 		apply, err := fn(ctx, c)
 		return mutatedMsg{session: session, what: what, done: done, err: err, apply: apply}
@@ -41,7 +55,7 @@ func (a *App) mutate(what, done string, fn func(ctx context.Context, c *hubclien
 // onMutated reports a change and applies it to the screen.
 func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 	if m.session != a.sessionID {
-		return nil
+		m.apply = nil // what is on screen now is another org or context: report only
 	}
 	if m.err != nil {
 		a.status = ""

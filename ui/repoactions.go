@@ -60,8 +60,17 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 			})
 		})), true
 	case ActEdit:
-		return a.ask(newPrompt("Description of "+full, fmt.Sprintf("One line, at most %d characters.", hubclient.MaxRepoDescriptionLength),
-			sanitize.String(r.Description), 0, checkDescription, func(v string) tea.Cmd {
+		shown := sanitize.String(r.Description)
+		body := fmt.Sprintf("One line, at most %d characters.", hubclient.MaxRepoDescriptionLength)
+		if shown != r.Description {
+			body += " The current text holds characters that cannot be shown (controls, invisible or bidi marks); saving drops them."
+		}
+		return a.ask(newPrompt("Description of "+full, body,
+			shown, 0, checkDescription, func(v string) tea.Cmd {
+				if v == shown {
+					a.status = "description unchanged"
+					return nil // enter without an edit sends nothing
+				}
 				return a.mutate("saving the description of "+full, "saved the description of "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 					info, _, err := c.Repos.Update(ctx, r.Namespace, r.Name, &hubclient.RepositoryUpdateRequest{Description: &v})
 					return func(a *App) tea.Cmd {

@@ -117,7 +117,7 @@ func (s *signin) update(a *App, msg tea.Msg) tea.Cmd {
 				return s.focus()
 			}
 			if s.stage == 0 {
-				s.save = k.String() == "ctrl+s" && a.opts.Save != nil
+				s.save = k.String() == "ctrl+s" && s.base.Save != nil
 			}
 			return s.submit(a)
 		}
@@ -206,7 +206,7 @@ func (s *signin) submit(a *App) tea.Cmd {
 // saver returns what to do after a successful sign-in: save the typed
 // credentials with the credential helper when the user asked, else nothing.
 func (s *signin) saver(a *App) func(ctx context.Context, m signedInMsg, user string, secret hubclient.Secret) tea.Msg {
-	store := a.opts.Save
+	store := s.base.Save
 	if !s.save || store == nil {
 		return func(_ context.Context, m signedInMsg, _ string, _ hubclient.Secret) tea.Msg { return m }
 	}
@@ -238,7 +238,7 @@ func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
 	case m.saveErr != nil:
 		a.setErr(fmt.Errorf("signed in, but saving the credentials failed: %w", m.saveErr))
 	case m.saved:
-		a.status += fmt.Sprintf(" · credentials saved with docker-credential-%s", sanitize.String(a.opts.SaveHelper))
+		a.status += fmt.Sprintf(" · credentials saved with docker-credential-%s", sanitize.String(m.sess.SaveHelper))
 	}
 	return cmd
 }
@@ -296,6 +296,8 @@ func (a *App) onOrgs(m orgsMsg) tea.Cmd {
 	}
 	if m.err == nil {
 		a.orgs = m.names
+	} else if !hubclient.IsStatus(m.err, 403) && !errors.Is(m.err, context.Canceled) { // an OAT may not list orgs: quietly
+		a.setErr(fmt.Errorf("could not list your organizations (:org NAME opens one): %w", m.err))
 	}
 	if a.sess.Org != "" {
 		return nil
@@ -318,12 +320,7 @@ func (a *App) switchOrg(org string) tea.Cmd {
 	}
 	sess := a.sess
 	sess.Org = org
-	active := a.active
-	cmd := a.install(sess)
-	if active != 0 {
-		a.active = active
-		cmd = a.enterPane()
-	}
+	cmd := a.install(sess) // the active pane stays; install enters it
 	a.status = "organization " + org
 	return cmd
 }
@@ -423,8 +420,8 @@ func (s *signin) view(a *App) string {
 		b.WriteString(t.Dim.Render("A personal access token is safer than a password. Nothing is saved.") + "\n")
 	}
 	keys := "enter continue · tab next field · esc back/quit"
-	if a.opts.Save != nil && a.opts.SaveHelper != "" && s.stage == 0 {
-		keys = "enter sign in · ctrl+s sign in and save with docker-credential-" + sanitize.String(a.opts.SaveHelper) + "\ntab next field · esc quit"
+	if s.base.Save != nil && s.base.SaveHelper != "" && s.stage == 0 {
+		keys = "enter sign in · ctrl+s sign in and save with docker-credential-" + sanitize.String(s.base.SaveHelper) + "\ntab next field · esc quit"
 	}
 	b.WriteString("\n" + t.Dim.Render(keys))
 	box := t.Box.Render(b.String())

@@ -184,7 +184,7 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 		names = []string{t.Name}
 	}
 	sort.Strings(names)
-	ref := p.l.scope
+	ref, coll := p.l.scope, p.l.coll // the list the user is looking at now, read in Update
 	ns, repo, _ := strings.Cut(ref, "/")
 	title := "Delete " + ref + ":" + names[0] + "?"
 	body := "Pulls of this tag will fail. The image stays while other tags use it."
@@ -198,24 +198,28 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 	}
 	return a.ask(newConfirm(title, body, func() tea.Cmd {
 		what := fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref)
-		return a.mutate(what, fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref), func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
-			var gone []string
+		return a.mutateEach(what, fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref), func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
+			gone := map[string]bool{}
 			var errs []error
 			for _, n := range names {
-				if _, err := c.Tags.Delete(ctx, ns, repo, n); err != nil {
+				if err := ctx.Err(); err != nil {
 					errs = append(errs, fmt.Errorf("%s: %w", n, err))
 					continue
 				}
-				gone = append(gone, n)
+				rctx, cancel := context.WithTimeout(ctx, mutationTimeout) // each request its own time: a bulk delete may wait for the rate limit
+				_, err := c.Tags.Delete(rctx, ns, repo, n)
+				cancel()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", n, err))
+					continue
+				}
+				gone[n] = true
 			}
-			coll := p.l.coll
 			apply := func(a *App) tea.Cmd {
 				if p.l.coll != coll {
-					return nil // the pane shows another repository (or a reload) now
+					return nil // the pane shows another repository now
 				}
-				for _, n := range gone {
-					p.l.coll.Remove(p.l.coll.Find(func(t hubclient.Tag) bool { return t.Name == n }))
-				}
+				coll.RemoveWhere(func(t hubclient.Tag) bool { return gone[t.Name] })
 				p.l.tbl.ClearMarks()
 				return p.l.itemsChanged()
 			}

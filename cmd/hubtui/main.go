@@ -279,12 +279,6 @@ func runTUI(f flags, getenv func(string) string) error {
 		opts.Dial = func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
 			return newClient(t, user, secret)
 		}
-		if helper, serverURL, err := config.SaveTarget("", t.hubURL); err == nil && helper != "" {
-			opts.SaveHelper = helper
-			opts.Save = func(_ context.Context, user string, secret hubclient.Secret) error {
-				return config.Store(helper, nil, serverURL, user, secret.Reveal())
-			}
-		}
 		opts.Switch = func(ctx context.Context, name string) (ui.Session, error) {
 			// A context switched to at run time is taken as the file says:
 			// --hub-url, --org and HUBTUI_HUB_URL were for the first one.
