@@ -74,3 +74,19 @@ func TestOSC52(t *testing.T) {
 		t.Fatalf("tmux: %q", got)
 	}
 }
+
+func TestHumanNumbers(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2710159: "2,710,159", -1234: "-1,234"} {
+		if got := commas(n); got != want {
+			t.Errorf("commas(%d) = %q", n, got)
+		}
+	}
+	for n, want := range map[int64]string{999: "999", 1500: "1.5k", 854000: "854k", 3_000_000: "3.0M"} {
+		if got := humanCount(n); got != want {
+			t.Errorf("humanCount(%d) = %q", n, got)
+		}
+	}
+	if got := humanBytes(5_600_000_000); got != "5.6 GB" {
+		t.Errorf("humanBytes = %q", got)
+	}
+}

@@ -273,8 +273,8 @@ func (p *reposPane) detailLines(a *App, w int) []string {
 		"  " + t.Title.Render(sanitize.String(r.Namespace+"/"+r.Name)) + "  " + t.Dim.Render(visibility(r.IsPrivate)),
 		"",
 		field("Description", orDash(r.Description)),
-		field("Pulls", fmt.Sprintf("%d", r.PullCount)),
-		field("Stars", fmt.Sprintf("%d", r.StarCount)),
+		field("Pulls", commas(r.PullCount)),
+		field("Stars", commas(r.StarCount)),
 		field("Last pushed", longTime(repoPushed(r))),
 		field("Created", longTime(r.DateRegistered)),
 	}
@@ -303,7 +303,7 @@ func (p *reposPane) detailLines(a *App, w int) []string {
 			field("Status", in.StatusDescription),
 			field("Your access", orDash(strings.Join(perms, ", "))),
 			field("Immutable tags", imm),
-			field("Collaborators", fmt.Sprintf("%d", in.CollaboratorCount)),
+			field("Collaborators", commas(in.CollaboratorCount)),
 		)
 		if in.StorageSize != nil {
 			lines = append(lines, field("Storage", humanBytes(*in.StorageSize)))
@@ -369,6 +369,24 @@ func humanCount[N int | int64](n N) string {
 		return fmt.Sprintf("%.1fk", f/1e3)
 	}
 	return fmt.Sprintf("%d", n)
+}
+
+// commas is 2,710,159 style.
+func commas(n int64) string {
+	s := fmt.Sprintf("%d", n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // humanBytes is 12.3 MB style.
