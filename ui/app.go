@@ -96,7 +96,8 @@ type App struct {
 	confirm *confirm
 	spin    spinner.Model
 
-	status     string
+	status     string // what just happened; shown for a while beside the pane's own status
+	statusAt   time.Time
 	errText    string
 	errAt      time.Time
 	sessionID  uint64 // bumps on every context/org switch; older results are dropped
@@ -375,7 +376,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.switchPane(int(act[len(act)-1] - '1'))
 	case ActCopy:
 		if name := a.cur().selectedName(); name != "" {
-			a.status = "copied " + sanitize.String(name)
+			a.say("copied " + sanitize.String(name))
 			return a.copy(name)
 		}
 	}
@@ -435,6 +436,11 @@ func osc52(s string, tmux bool) string {
 		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
 	}
 	return seq
+}
+
+// say puts what just happened on the status line for a while ("" clears it).
+func (a *App) say(s string) {
+	a.status, a.statusAt = s, a.opts.Now()
 }
 
 func (a *App) setErr(err error) {
@@ -656,8 +662,12 @@ func (a *App) statusLine() string {
 		return truncate(t.Error.Render("error: ")+a.errText, a.w)
 	}
 	s := a.cur().status(a)
-	if s == "" {
-		s = a.status
+	if a.status != "" && (s == "" || a.opts.Now().Sub(a.statusAt) < errLinger) {
+		if s != "" {
+			s = a.status + " · " + s
+		} else {
+			s = a.status
+		}
 	}
 	return truncate(t.Status.Render(s), a.w)
 }

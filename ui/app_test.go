@@ -874,8 +874,8 @@ func TestChangeOutcomesSurviveSwitchesAndStayOnTheirList(t *testing.T) {
 	if len(tp.l.coll.Items) != before {
 		t.Fatalf("acme/api lost a tag to a delete in acme/web (%d → %d)", before, len(tp.l.coll.Items))
 	}
-	if !strings.Contains(d.app.status, "deleted 1 tag(s) of acme/web") {
-		t.Fatalf("status %q", d.app.status)
+	if s := d.screen(); !strings.Contains(s, "deleted 1 tag(s) of acme/web · ") {
+		t.Fatalf("the status line does not say what happened beside the list's status:\n%s", s)
 	}
 
 	// A change whose answer lands after :org is still reported.

@@ -90,3 +90,10 @@ func TestHumanNumbers(t *testing.T) {
 		t.Errorf("humanBytes = %q", got)
 	}
 }
+
+func TestWrapKeepsLineBreaks(t *testing.T) {
+	got := wrap("edge, v1.5.5\n\nPulls of these tags will fail.", 20, "  ")
+	if got != "edge, v1.5.5\n  \n  Pulls of these tags\n  will fail." {
+		t.Fatalf("wrap = %q", got)
+	}
+}

@@ -39,7 +39,7 @@ func (a *App) mutateEach(what, done string, fn func(ctx context.Context, c *hubc
 
 func (a *App) run(what, done string, limit time.Duration, fn func(ctx context.Context, c *hubclient.Client) (func(a *App) tea.Cmd, error)) tea.Cmd {
 	c, session := a.sess.Client, a.sessionID
-	a.status = sanitize.String(what) + "…"
+	a.say(sanitize.String(what) + "…")
 	a.errText = ""
 	return func() tea.Msg {
 		ctx, cancel := context.Background(), context.CancelFunc(func() {})
@@ -58,7 +58,7 @@ func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 		m.apply = nil // what is on screen now is another org or context: report only
 	}
 	if m.err != nil {
-		a.status = ""
+		a.say("")
 		var pe partialError
 		if errors.As(m.err, &pe) {
 			a.setErr(m.err) // its words name the items
@@ -70,7 +70,7 @@ func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 		}
 		return nil
 	}
-	a.status = sanitize.String(m.done)
+	a.say(sanitize.String(m.done))
 	if m.apply != nil {
 		return m.apply(a)
 	}

@@ -91,21 +91,26 @@ func listOnly(act Action) bool {
 	return false
 }
 
-// wrap breaks s into lines of at most w cells, indenting continuation lines.
+// wrap breaks s into lines of at most w cells, indenting continuation
+// lines; the line breaks s already has are kept.
 func wrap(s string, w int, indent string) string {
 	if w < 10 {
 		return s
 	}
-	var out, line []rune
-	for _, word := range strings.Fields(s) {
-		if len(line) > 0 && len(line)+1+len([]rune(word)) > w {
-			out = append(append(out, line...), []rune("\n"+indent)...)
-			line = nil
+	paras := strings.Split(s, "\n")
+	for i, para := range paras {
+		var out, line []rune
+		for _, word := range strings.Fields(para) {
+			if len(line) > 0 && len(line)+1+len([]rune(word)) > w {
+				out = append(append(out, line...), []rune("\n"+indent)...)
+				line = nil
+			}
+			if len(line) > 0 {
+				line = append(line, ' ')
+			}
+			line = append(line, []rune(word)...)
 		}
-		if len(line) > 0 {
-			line = append(line, ' ')
-		}
-		line = append(line, []rune(word)...)
+		paras[i] = string(append(out, line...))
 	}
-	return string(append(out, line...))
+	return strings.Join(paras, "\n"+indent)
 }

@@ -68,7 +68,7 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 		return a.ask(newPrompt("Description of "+full, body,
 			shown, 0, checkDescription, func(v string) tea.Cmd {
 				if v == shown {
-					a.status = "description unchanged"
+					a.say("description unchanged")
 					return nil // enter without an edit sends nothing
 				}
 				return a.mutate("saving the description of "+full, "saved the description of "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {

@@ -238,7 +238,7 @@ func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
 	case m.saveErr != nil:
 		a.setErr(fmt.Errorf("signed in, but saving the credentials failed: %w", m.saveErr))
 	case m.saved:
-		a.status += fmt.Sprintf(" · credentials saved with docker-credential-%s", sanitize.String(m.sess.SaveHelper))
+		a.say(a.status + fmt.Sprintf(" · credentials saved with docker-credential-%s", sanitize.String(m.sess.SaveHelper)))
 	}
 	return cmd
 }
@@ -257,7 +257,7 @@ func (a *App) install(sess Session) tea.Cmd {
 	a.panes = newPanes()
 	a.mode = modeNormal
 	a.errText = ""
-	a.status = fmt.Sprintf("signed in as %s", sanitize.String(sess.User))
+	a.say(fmt.Sprintf("signed in as %s", sanitize.String(sess.User)))
 	return a.start()
 }
 
@@ -308,7 +308,7 @@ func (a *App) onOrgs(m orgsMsg) tea.Cmd {
 	if len(a.orgs) > 0 {
 		a.sess.Org = a.orgs[0]
 	}
-	a.status = "organization " + sanitize.String(a.sess.Org) + " (:org switches)"
+	a.say("organization " + sanitize.String(a.sess.Org) + " (:org switches)")
 	return a.enterPane()
 }
 
@@ -321,7 +321,7 @@ func (a *App) switchOrg(org string) tea.Cmd {
 	sess := a.sess
 	sess.Org = org
 	cmd := a.install(sess) // the active pane stays; install enters it
-	a.status = "organization " + org
+	a.say("organization " + org)
 	return cmd
 }
 
@@ -347,7 +347,7 @@ func (a *App) switchContext(name string) tea.Cmd {
 	}
 	a.switchID++
 	attempt := a.switchID
-	a.status = "switching to context " + sanitize.String(name) + "…"
+	a.say("switching to context " + sanitize.String(name) + "…")
 	sw := a.opts.Switch
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
@@ -382,13 +382,13 @@ func (a *App) onSwitched(m switchedMsg) tea.Cmd {
 		a.mode = modeSignIn
 		return a.signin.focus()
 	case m.err != nil:
-		a.status = ""
+		a.say("")
 		a.setErr(m.err)
 		return nil
 	case m.sess.Client == nil:
 		a.signin = newSignin(m.sess)
 		a.mode = modeSignIn
-		a.status = ""
+		a.say("")
 		return a.signin.focus()
 	}
 	return a.install(m.sess)
