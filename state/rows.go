@@ -80,8 +80,11 @@ type source[T any] struct {
 	name  func(T) string
 }
 
+// String is item i's name (fuzzy.Source).
 func (s source[T]) String(i int) string { return s.name(s.items[i]) }
-func (s source[T]) Len() int            { return len(s.items) }
+
+// Len is the number of items (fuzzy.Source).
+func (s source[T]) Len() int { return len(s.items) }
 
 // runeIndices converts fuzzy's byte offsets into rune indices.
 func runeIndices(s string, bytes []int) []int {
