@@ -202,6 +202,10 @@ func TestSignInTwoFactor(t *testing.T) {
 	if jwt == "" || coreJWTExp(jwt.Reveal()).IsZero() {
 		t.Fatalf("jwt = %q", jwt.Reveal())
 	}
+	// A challenge signs in once.
+	if _, err := c.Auth.Login2FA(context.Background(), tf.Token, code); !hubclient.IsStatus(err, 401) {
+		t.Errorf("a used challenge signed in again: err = %v", err)
+	}
 	// The JWT is installed: no further sign-in.
 	logins := sim.count("POST /v2/users/login")
 	tok, err := c.Token(context.Background())

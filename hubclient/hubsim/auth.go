@@ -381,9 +381,32 @@ func (s *Server) users2FALogin(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
 	for _, skew := range []time.Duration{0, -30 * time.Second, 30 * time.Second} {
 		if code, err := totp(u.TOTPSecret, now.Add(skew)); err == nil && hmac.Equal([]byte(code), []byte(strings.TrimSpace(in.Code))) {
+			if !s.spendChallenge(c.Jti, time.Unix(c.Exp, 0)) {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": "The two-factor sign-in has expired or is invalid; sign in again."})
+				return
+			}
 			writeJSON(w, http.StatusOK, map[string]string{"token": s.issue(principal{User: u.Username, Kind: KindPassword}, KindPassword, s.opts.TokenTTL)})
 			return
 		}
 	}
 	writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": "Incorrect two-factor authentication code"})
+}
+
+// spendChallenge marks a two-factor challenge used; it reports false when
+// it already was, so a challenge signs in once. Spent challenges are
+// forgotten once they would have expired anyway.
+func (s *Server) spendChallenge(jti string, exp time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for id, until := range s.spent {
+		if now.After(until) {
+			delete(s.spent, id)
+		}
+	}
+	if _, used := s.spent[jti]; used {
+		return false
+	}
+	s.spent[jti] = exp
+	return true
 }

@@ -40,6 +40,7 @@ type Server struct {
 	key    []byte // JWT signing key
 	mu     sync.RWMutex
 	st     *store
+	spent  map[string]time.Time // two-factor challenges already used, until they expire
 	rateMu sync.Mutex
 	rates  map[string]*bucket
 	rng    *lockedRand
@@ -69,6 +70,7 @@ func New(opts Options) (*Server, error) {
 		clock: opts.Clock,
 		mux:   http.NewServeMux(),
 		rates: map[string]*bucket{},
+		spent: map[string]time.Time{},
 		rng:   newLockedRand(opts.Seed),
 		stop:  make(chan struct{}),
 	}
