@@ -107,9 +107,29 @@ func (s *Server) routes() {
 	s.routesSCIM()
 	s.routesImages()
 	s.routesAccount()
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Not found: "+r.Method+" "+r.URL.Path)
-	})
+	s.mux.HandleFunc("/", s.unrouted)
+}
+
+// unrouted answers what no route takes: 405 with Allow when the path is
+// served for other methods, else 404.
+func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "Method \""+r.Method+"\" not allowed.")
+		return
+	}
+	writeError(w, http.StatusNotFound, "Not found: "+r.Method+" "+r.URL.Path)
 }
 
 // handle registers pattern ("GET /v2/...") on the mux.

@@ -110,7 +110,8 @@ func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
 		{"POST", "/v2/users/login", `{"username":"demo","password":"nope"}`, nil, 401},
 		{"POST", "/v2/auth/token", `{not json`, nil, 400},
 		{"GET", "/v2/no/such/thing", "", nil, 404},
-		{"DELETE", "/v2/auth/token", "", nil, 404}, // the catch-all answers wrong methods
+		{"DELETE", "/v2/auth/token", "", nil, 405}, // a served path, another method
+		{"GET", "/v2/no/such/path", "", nil, 404},
 	} {
 		resp, body := coreDo(t, tc.method, url+tc.path, tc.body, tc.hdr)
 		if resp.StatusCode != tc.status {
