@@ -177,10 +177,18 @@ func (d *driver) tags() *tagsPane   { return d.app.panes[d.app.paneIndex(state.T
 
 func (d *driver) reposLoaded() bool { return d.repos().l.coll.Status == state.Loaded }
 
-func TestReposListLoadsAndNavigates(t *testing.T) {
+// demoDriver is the App at 120×40 signed in as demo on a demo hubsim, with
+// the repositories loaded.
+func demoDriver(t *testing.T) *driver {
+	t.Helper()
 	_, url := startSim(t, hubsim.Options{})
 	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
 	d.until("repositories", d.reposLoaded)
+	return d
+}
+
+func TestReposListLoadsAndNavigates(t *testing.T) {
+	d := demoDriver(t)
 	rp := d.repos()
 	if n := len(rp.l.coll.Items); n != 60 {
 		t.Fatalf("loaded %d repositories, want the demo's 60", n)
@@ -210,9 +218,7 @@ func TestReposListLoadsAndNavigates(t *testing.T) {
 }
 
 func TestFilterNarrowsAndEscClears(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	d.key("/")
 	if d.app.mode != modeFilter {
@@ -242,9 +248,7 @@ func TestFilterNarrowsAndEscClears(t *testing.T) {
 }
 
 func TestPaletteJumpsToTagsWithCompletionAndHistory(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	d.key(":")
 	d.typeText("ta")
 	d.key("tab")
@@ -300,9 +304,7 @@ func TestPaletteJumpsToTagsWithCompletionAndHistory(t *testing.T) {
 }
 
 func TestTagsKeyOpensRepositoryTags(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	want, _ := d.repos().l.selected()
 	d.key("t")
 	tp := d.tags()
@@ -317,9 +319,7 @@ func TestTagsKeyOpensRepositoryTags(t *testing.T) {
 }
 
 func TestMarksSortAndDetail(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	d.key("space", "space")
 	if n := rp.l.tbl.MarkedCount(); n != 2 {
@@ -367,9 +367,7 @@ func TestMarksSortAndDetail(t *testing.T) {
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	old := rp.l.coll.Gen
 	d.key("r")
@@ -405,9 +403,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 }
 
 func TestPaneSwitchingAndHelp(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	d.key("tab")
 	if d.app.cur().kind() != state.Tags {
 		t.Fatal("tab did not move to Tags")
@@ -571,9 +567,7 @@ func TestTwoFactorSessionExpiryAsksForANewCode(t *testing.T) {
 }
 
 func TestRepositoryChangesAskFirst(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	target, _ := rp.l.selected()
 	full := "acme/" + target.Name
@@ -684,9 +678,7 @@ func TestMembersCannotDeleteAndReadOnlyHidesChanges(t *testing.T) {
 }
 
 func TestBulkTagDeleteReportsImmutableTags(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	// Find a repository with immutable tags (the demo has some: rule v.*).
 	var ref string
 	for _, r := range d.repos().l.coll.Items {
@@ -743,9 +735,7 @@ func TestRateLimitWaitIsShown(t *testing.T) {
 }
 
 func TestStaleDerivationNeverMixesWithNewRows(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	// A filter is computed over the 60 rows…
 	pending := rp.l.setQuery("a")()
@@ -764,9 +754,7 @@ func TestStaleDerivationNeverMixesWithNewRows(t *testing.T) {
 }
 
 func TestDeletingWhileSortedKeepsTheListLive(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 	rp := d.repos()
 	d.key("s", "S")
 	d.until("sorted rows", func() bool { return !rp.l.dbusy })
@@ -851,9 +839,7 @@ func TestNarrowHeaderKeepsReadOnlyBadge(t *testing.T) {
 }
 
 func TestChangeOutcomesSurviveSwitchesAndStayOnTheirList(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo")}, 120, 40)
-	d.until("repositories", d.reposLoaded)
+	d := demoDriver(t)
 
 	// A tag delete whose answer lands after the pane moved to another
 	// repository changes nothing there.
