@@ -163,6 +163,9 @@ func tick() tea.Cmd {
 	return tea.Tick(rateTick, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
+// tooSmall reports whether the terminal is below the size the frame needs.
+func (a *App) tooSmall() bool { return a.w > 0 && a.h > 0 && (a.w < minWidth || a.h < minHeight) }
+
 // busy reports whether any pane is loading.
 func (a *App) busy() bool {
 	for _, p := range a.panes {
@@ -280,6 +283,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if k == "ctrl+c" {
 		return a.quit()
 	}
+	if a.tooSmall() { // nothing the user cannot see happens
+		if act, _ := a.keys.Lookup(k); act == ActQuit && a.mode != modeSignIn {
+			return a.quit()
+		}
+		return nil
+	}
 	switch a.mode {
 	case modeSignIn:
 		return a.signin.update(a, msg)
@@ -288,8 +297,6 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case modeHelp:
 		act, _ := a.keys.Lookup(k)
 		switch act {
-		case ActQuit:
-			return a.quit()
 		case ActDown:
 			a.helpScroll++
 		case ActUp:
@@ -530,8 +537,8 @@ func (a *App) render() string {
 	if a.w == 0 || a.h == 0 {
 		return "hubtui: starting…"
 	}
-	if a.w < minWidth || a.h < minHeight {
-		return fmt.Sprintf("hubtui needs at least %d×%d; this terminal is %d×%d.\nMake the window larger, or press q to quit.", minWidth, minHeight, a.w, a.h)
+	if a.tooSmall() {
+		return wrap(fmt.Sprintf("hubtui needs at least %d×%d; this terminal is %d×%d.\nMake the window larger, or press q to quit.", minWidth, minHeight, a.w, a.h), max(10, a.w), "")
 	}
 	if a.mode == modeSignIn {
 		return a.signin.view(a)
@@ -655,11 +662,12 @@ func (a *App) statusLine() string {
 	case modePalette:
 		return a.palette.view(a)
 	}
+	wait := ""
 	if d, ok := a.rateWait(); ok && a.busy() {
-		return truncate(a.cur().status(a)+t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Round(time.Second).Seconds()))), a.w)
+		wait = t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Round(time.Second).Seconds())))
 	}
-	if a.errText != "" {
-		return truncate(t.Error.Render("error: ")+a.errText, a.w)
+	if a.errText != "" { // an error is never hidden by a wait
+		return truncate(t.Error.Render("error: ")+a.errText+wait, a.w)
 	}
 	s := a.cur().status(a)
 	if a.status != "" && (s == "" || a.opts.Now().Sub(a.statusAt) < errLinger) {
@@ -669,7 +677,7 @@ func (a *App) statusLine() string {
 			s = a.status
 		}
 	}
-	return truncate(t.Status.Render(s), a.w)
+	return truncate(t.Status.Render(s)+wait, a.w)
 }
 
 func (a *App) footerLine() string {

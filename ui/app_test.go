@@ -386,19 +386,25 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	if len(rp.l.coll.Items) != 60 {
 		t.Fatalf("after refresh %d rows", len(rp.l.coll.Items))
 	}
-	// Switching org starts over; results for the old org are dropped.
-	oldKey := rp.l.coll.Key
+	// An org the user is not in is refused before anything changes.
 	d.key(":")
 	d.typeText("org acme2")
 	d.key("enter")
+	if !strings.Contains(d.app.errText, "not a member of acme2") || d.app.sess.Org != "acme" {
+		t.Fatalf("err %q, org %q", d.app.errText, d.app.sess.Org)
+	}
+	// Switching org starts over; results for the old org are dropped.
+	oldKey := rp.l.coll.Key
+	d.key(":")
+	d.typeText("org demo") // the user's own namespace
+	d.key("enter")
 	rp = d.repos()
 	d.send(pageMsg[hubclient.Repository]{key: oldKey, gen: d.app.gen, page: 1, items: []hubclient.Repository{{Name: "ghost"}}})
-	if len(rp.l.coll.Items) != 0 {
-		t.Fatal("a page for the old org was applied to the new one")
-	}
-	d.until("the org's load to fail", func() bool { return rp.l.coll.Status == state.Failed })
-	if s := d.screen(); !strings.Contains(s, "Could not load repositories") || !strings.Contains(s, "r to retry") {
-		t.Fatalf("error screen:\n%s", s)
+	d.until("the new org's repositories", d.reposLoaded)
+	for _, r := range rp.l.coll.Items {
+		if r.Name == "ghost" || r.Namespace != "demo" {
+			t.Fatalf("a page for the old org was applied to the new one: %+v", r)
+		}
 	}
 }
 
@@ -876,5 +882,39 @@ func TestChangeOutcomesSurviveSwitchesAndStayOnTheirList(t *testing.T) {
 	d.send(cmd())
 	if !strings.Contains(d.app.status, "deleted acme/"+r.Name) {
 		t.Fatalf("the deletion was not reported after :org: status %q", d.app.status)
+	}
+}
+
+func TestTooSmallIgnoresKeysAndQAnswersHelp(t *testing.T) {
+	d := demoDriver(t)
+	r, _ := d.repos().l.selected()
+	d.send(tea.WindowSizeMsg{Width: 50, Height: 12})
+	d.key("p", "y", "enter", "?")
+	d.settle(100 * time.Millisecond)
+	if d.app.mode != modeNormal || d.repos().detail != nil || strings.HasPrefix(d.app.status, "making") {
+		t.Fatalf("keys acted on a screen nobody could see: mode %v, status %q", d.app.mode, d.app.status)
+	}
+	if cur, _ := d.repos().l.selected(); cur.IsPrivate != r.IsPrivate {
+		t.Fatal("the visibility changed")
+	}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.key("?", "q")
+	if d.app.quitting || d.app.mode != modeNormal {
+		t.Fatalf("q in help: quitting %v, mode %v", d.app.quitting, d.app.mode)
+	}
+}
+
+func TestDetailScrollsToTheEnd(t *testing.T) {
+	d := demoDriver(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("enter")
+	d.until("details", func() bool { return d.repos().info != nil })
+	d.key("G")
+	if s := d.screen(); !strings.Contains(s, "esc back") {
+		t.Fatalf("G did not reach the end of the detail view:\n%s", s)
+	}
+	d.key("g")
+	if s := d.screen(); !strings.Contains(s, "Description") {
+		t.Fatalf("g did not go back to the top:\n%s", s)
 	}
 }

@@ -19,6 +19,7 @@ type confirm struct {
 	input  textinput.Model
 	onYes  func() tea.Cmd
 	onNo   func() tea.Cmd // when set, n is an answer of its own rather than "cancel"
+	keys   string         // the key hint, when the default one would mislead
 	danger bool
 	// A prompt asks for a value instead: onValue gets it once check passes.
 	onValue func(string) tea.Cmd
@@ -35,7 +36,6 @@ func newConfirm(title, body string, onYes func() tea.Cmd) *confirm {
 func newTypedConfirm(title, body, name string, onYes func() tea.Cmd) *confirm {
 	in := textinput.New()
 	in.Prompt = "> "
-	in.Placeholder = name
 	in.Focus()
 	return &confirm{title: title, body: body, typed: name, input: in, onYes: onYes, danger: true}
 }
@@ -101,8 +101,10 @@ func (c *confirm) update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 		if c.input.Value() == c.typed {
 			return c.onYes(), true
 		}
+		c.problem = "Type the name exactly, or press esc to cancel."
 		return nil, false
 	}
+	c.problem = ""
 	c.input, cmd = c.input.Update(msg)
 	return cmd, false
 }
@@ -125,14 +127,19 @@ func (c *confirm) view(a *App, w, h int) string {
 		}
 		b.WriteString(t.Dim.Render("enter save · esc cancel"))
 	} else if c.typed != "" {
-		b.WriteString("Type " + t.Key.Render(sanitize.String(c.typed)) + " to confirm:\n")
+		b.WriteString(wrap("Type "+sanitize.String(c.typed)+" to confirm:", min(60, w-8), "") + "\n")
 		c.input.SetWidth(min(50, w-12))
 		b.WriteString(c.input.View() + "\n\n")
 		hint := "enter confirm · esc cancel"
 		if v := c.input.Value(); v != "" && v != c.typed {
 			hint = "the name does not match yet · esc cancel"
 		}
+		if c.problem != "" {
+			hint = c.problem
+		}
 		b.WriteString(t.Dim.Render(hint))
+	} else if c.keys != "" {
+		b.WriteString(t.Dim.Render(c.keys))
 	} else if c.onNo != nil {
 		b.WriteString(t.Dim.Render("y/enter yes · n no · esc cancel"))
 	} else {

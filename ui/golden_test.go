@@ -30,7 +30,7 @@ func goldenScreen(t *testing.T, w, h int, keys []string, waitFor string) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(waitFor)) },
 			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	}
-	tm.Send(keyMsg("q"))
+	tm.Send(keyMsg("ctrl+c")) // q closes help rather than quitting
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*App)
 	fm.quitting = false // draw the last frame as it was before q
 	teatest.RequireEqualOutput(t, []byte(ansi.Strip(fm.render())))

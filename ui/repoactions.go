@@ -35,6 +35,10 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 		return nil, true
 	}
 	full := r.Namespace + "/" + r.Name
+	if act == ActDelete && p.detail == nil && p.l.tbl.MarkedCount() > 0 {
+		a.setErr(fmt.Errorf("repositories are deleted one at a time, with the name typed: esc clears the %d marks, then D on one", p.l.tbl.MarkedCount()))
+		return nil, true
+	}
 	switch act {
 	case ActDelete:
 		return a.ask(newTypedConfirm("Delete repository "+full,
@@ -117,9 +121,10 @@ func (p *reposPane) askCreate(a *App) tea.Cmd {
 					})
 				}
 			}
-			c := newConfirm("Create "+ns+"/"+name+" as a private repository?",
-				"y makes it private (only people with access can pull), n makes it public.", create(true))
+			c := newConfirm("Create "+ns+"/"+name,
+				"Private: only people with access can pull it. Public: anyone can find and pull it.", create(true))
 			c.onNo = create(false)
+			c.keys = "y private · n public · esc cancel"
 			return a.ask(c)
 		}))
 }

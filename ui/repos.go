@@ -189,6 +189,15 @@ func (p *reposPane) action(a *App, act Action) (tea.Cmd, bool) {
 		case ActTop:
 			p.scroll = 0
 			return nil, true
+		case ActBottom:
+			p.scroll = 1 << 30 // view clamps it
+			return nil, true
+		case ActPageDown, ActHalfDown:
+			p.scroll += max(1, (a.h-5)/2)
+			return nil, true
+		case ActPageUp, ActHalfUp:
+			p.scroll = max(0, p.scroll-max(1, (a.h-5)/2))
+			return nil, true
 		case ActTags:
 			return a.openTags(p.detail.Namespace + "/" + p.detail.Name), true
 		case ActRefresh:

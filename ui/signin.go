@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,10 +37,10 @@ type signin struct {
 func newSignin(base Session) *signin {
 	s := &signin{base: base}
 	s.user = textinput.New()
-	s.user.Prompt = "Username (or org name for an OAT): "
+	s.user.Prompt = "Username: "
 	s.user.SetValue(base.User)
 	s.secret = textinput.New()
-	s.secret.Prompt = "Password or access token: "
+	s.secret.Prompt = "Password or token: "
 	s.secret.EchoMode = textinput.EchoPassword
 	s.code = textinput.New()
 	s.code.Prompt = "Two-factor code: "
@@ -318,6 +319,14 @@ func (a *App) switchOrg(org string) tea.Cmd {
 		a.setErr(fmt.Errorf("%q is not a valid organization name (4–30 lower-case letters and digits)", sanitize.String(org)))
 		return nil
 	}
+	if a.orgs != nil && org != a.sess.User && !slices.Contains(a.orgs, org) {
+		known := strings.Join(a.orgs, ", ")
+		if known == "" {
+			known = "none"
+		}
+		a.setErr(fmt.Errorf("you are not a member of %s (your organizations: %s)", sanitize.String(org), sanitize.String(known)))
+		return nil
+	}
 	sess := a.sess
 	sess.Org = org
 	cmd := a.install(sess) // the active pane stays; install enters it
@@ -417,7 +426,7 @@ func (s *signin) view(a *App) string {
 	case s.stage == 1:
 		b.WriteString(t.Dim.Render("Two-factor authentication is on: enter the code from your app.") + "\n")
 	default:
-		b.WriteString(t.Dim.Render("A personal access token is safer than a password. Nothing is saved.") + "\n")
+		b.WriteString(t.Dim.Render(wrap("A personal access token is safer than a password; with an organization access token, the username is the org's name. Nothing is saved.", min(56, a.w-8), "")) + "\n")
 	}
 	keys := "enter continue · tab next field · esc back/quit"
 	if s.base.Save != nil && s.base.SaveHelper != "" && s.stage == 0 {

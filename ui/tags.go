@@ -11,6 +11,7 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/sanitize"
 	"github.com/hubtui/hubtui/ui/table"
 )
 
@@ -152,7 +153,9 @@ func (p *tagsPane) status(a *App) string {
 	if p.l.scope == "" {
 		return ""
 	}
-	return p.l.status(a)
+	// The repository leads: the breadcrumb is gone on narrow terminals, and
+	// D should never leave a doubt about where it deletes.
+	return sanitize.String(p.l.scope) + " · " + p.l.status(a)
 }
 
 func (p *tagsPane) action(a *App, act Action) (tea.Cmd, bool) {
