@@ -98,6 +98,8 @@ type App struct {
 
 	status     string // what just happened; shown for a while beside the pane's own status
 	statusAt   time.Time
+	lost       string // a change a session expiry stopped, said after signing in again
+	errFrom    string // the list whose load failed with errText; its next good load clears it
 	errText    string
 	errAt      time.Time
 	sessionID  uint64 // bumps on every context/org switch; older results are dropped
@@ -462,6 +464,7 @@ func (a *App) setErr(err error) {
 	}
 	a.errText = describeErr(err)
 	a.errAt = a.opts.Now()
+	a.errFrom = ""
 }
 
 // describeErr puts an error in plain words, with the server's own words

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -475,7 +478,28 @@ func TestTooSmallAndResize(t *testing.T) {
 }
 
 func TestUnreachableHubShowsErrorAndRetries(t *testing.T) {
-	c, err := hubclient.New(hubclient.WithBaseURL("http://127.0.0.1:1"), hubclient.WithCredentials("demo", "demo"),
+	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: -1, Clock: hubsim.NewFakeClock(fixedNow())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	down := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		isDown := down
+		mu.Unlock()
+		if isDown {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := hubclient.New(hubclient.WithBaseURL(srv.URL), hubclient.WithCredentials("demo", "demo"), hubclient.WithClock(fixedNow),
 		hubclient.WithRetryPolicy(hubclient.RetryPolicy{Max: 0}))
 	if err != nil {
 		t.Fatal(err)
@@ -483,12 +507,16 @@ func TestUnreachableHubShowsErrorAndRetries(t *testing.T) {
 	d := newDriver(t, Options{Session: Session{Client: c, Org: "acme", User: "demo"}}, 100, 30)
 	rp := d.repos()
 	d.until("the failure", func() bool { return rp.l.coll.Status == state.Failed })
-	if s := d.screen(); !strings.Contains(s, "Could not load repositories") {
+	if s := d.screen(); !strings.Contains(s, "Could not load repositories") || !strings.Contains(s, "r to retry") {
 		t.Fatalf("screen:\n%s", s)
 	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
 	d.key("r")
-	if rp.l.coll.Status != state.Loading {
-		t.Fatal("r did not retry")
+	d.until("the retry", d.reposLoaded)
+	if d.app.errText != "" {
+		t.Fatalf("the old load error stays over a good load: %q", d.app.errText)
 	}
 }
 
@@ -569,6 +597,21 @@ func TestTwoFactorSessionExpiryAsksForANewCode(t *testing.T) {
 	d.until("repositories", d.reposLoaded)
 	if d.app.sess.User != "ops" || d.app.sess.Org != "acme" {
 		t.Fatalf("session %+v", d.app.sess)
+	}
+	// The session expires under a change: the change is said to be lost.
+	clock.Advance(11 * time.Minute)
+	r, _ := d.repos().l.selected()
+	d.key("p", "y")
+	d.until("the 2FA prompt", func() bool { return d.app.mode == modeSignIn })
+	if !strings.Contains(d.app.signin.err, "The last change was not made") {
+		t.Fatalf("sign-in says %q", d.app.signin.err)
+	}
+	code, _ = sim.TOTP(hubsim.TwoFactorSecret)
+	d.typeText(code)
+	d.key("enter")
+	d.until("repositories", func() bool { return d.app.mode == modeNormal && d.reposLoaded() })
+	if !strings.Contains(d.app.errText, "not done: making acme/"+r.Name) {
+		t.Fatalf("the lost change is not reported: %q", d.app.errText)
 	}
 }
 

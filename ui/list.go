@@ -164,6 +164,9 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		if m.err != nil {
 			a.setErr(fmt.Errorf("load %s: %w", l.spec.noun, m.err))
+			a.errFrom = l.coll.Key.String()
+		} else if a.errFrom == l.coll.Key.String() {
+			a.errText, a.errFrom = "", "" // this list loaded after all
 		}
 		return l.itemsChanged(), true
 	case derivedMsg[T]:

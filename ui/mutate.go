@@ -59,6 +59,10 @@ func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 	}
 	if m.err != nil {
 		a.say("")
+		var tf *hubclient.TwoFactorRequiredError
+		if errors.As(m.err, &tf) { // said again once the new code is in
+			a.lost = fmt.Sprintf("not done: %s (the session had expired; do it again)", m.what)
+		}
 		var pe partialError
 		if errors.As(m.err, &pe) {
 			a.setErr(m.err) // its words name the items

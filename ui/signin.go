@@ -235,6 +235,9 @@ func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
 	}
 	a.signin = nil
 	cmd := a.install(m.sess)
+	if a.lost != "" {
+		a.errText, a.errAt, a.lost = sanitize.String(a.lost), a.opts.Now(), ""
+	}
 	switch {
 	case m.saveErr != nil:
 		a.setErr(fmt.Errorf("signed in, but saving the credentials failed: %w", m.saveErr))
@@ -454,6 +457,9 @@ func (a *App) reauth(tf *hubclient.TwoFactorRequiredError) {
 	s.client, s.challenge = a.sess.Client, tf.Token
 	s.stage, s.focusIdx = 1, 0
 	s.err = "Your session expired. Enter a new two-factor code to go on."
+	if a.lost != "" {
+		s.err += " The last change was not made."
+	}
 	s.focus()
 	a.signin = s
 	a.mode = modeSignIn
