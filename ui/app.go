@@ -633,18 +633,26 @@ func (a *App) headerLine() string {
 }
 
 func (a *App) tabsLine() string {
-	var b strings.Builder
-	for i, p := range a.panes {
-		label := fmt.Sprintf("%d %s", i+1, p.title())
-		if i == a.active {
-			b.WriteString(a.theme.TabActive.Render(label))
-		} else {
-			b.WriteString(a.theme.Tab.Render(label))
+	render := func(compact bool) string {
+		var b strings.Builder
+		for i, p := range a.panes {
+			label := fmt.Sprintf("%d %s", i+1, p.title())
+			switch {
+			case i == a.active:
+				b.WriteString(a.theme.TabActive.Render(label))
+			case compact: // narrow: the other tabs by number only
+				b.WriteString(a.theme.Tab.Render(fmt.Sprintf("%d", i+1)))
+			default:
+				b.WriteString(a.theme.Tab.Render(label))
+			}
 		}
+		return b.String()
 	}
-	crumbs := a.cur().crumbs()
-	line := b.String()
-	if len(crumbs) > 0 {
+	line := render(false)
+	if lipgloss.Width(line) > a.w {
+		line = render(true)
+	}
+	if crumbs := a.cur().crumbs(); len(crumbs) > 0 {
 		c := " " + a.theme.Dim.Render(sanitize.String(strings.Join(crumbs, " › ")))
 		if lipgloss.Width(line)+lipgloss.Width(c) <= a.w {
 			line += c

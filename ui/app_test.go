@@ -961,3 +961,13 @@ func TestDetailScrollsToTheEnd(t *testing.T) {
 		t.Fatalf("g did not go back to the top:\n%s", s)
 	}
 }
+
+func TestNarrowTabsKeepTheActiveOne(t *testing.T) {
+	d := demoDriver(t)
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	d.key("8")
+	tabs := strings.Split(d.screen(), "\n")[1]
+	if !strings.Contains(tabs, "8 Settings") || ansi.StringWidth(tabs) > 60 {
+		t.Fatalf("tabs at 60 columns: %q", tabs)
+	}
+}

@@ -40,6 +40,11 @@ func newTypedConfirm(title, body, name string, onYes func() tea.Cmd) *confirm {
 	return &confirm{title: title, body: body, typed: name, input: in, onYes: onYes, danger: true}
 }
 
+// inputWidth is the input's width in a box on a w-wide screen: the box is
+// at most 60 text cells plus its border and padding, and the input draws
+// its prompt and a cursor cell beside the width.
+func (c *confirm) inputWidth(w int) int { return max(8, min(60, w-8)-lipgloss.Width(c.input.Prompt)-1) }
+
 // newPrompt asks for a value, starting from initial; check runs on enter
 // and its error is shown in plain words until the value passes.
 func newPrompt(title, body, initial string, limit int, check func(string) error, onValue func(string) tea.Cmd) *confirm {
@@ -56,6 +61,10 @@ func newPrompt(title, body, initial string, limit int, check func(string) error,
 func (a *App) ask(c *confirm) tea.Cmd {
 	a.confirm = c
 	a.mode = modeConfirm
+	// Size the input now, then move to its end, so a long value already in
+	// it scrolls inside the box instead of running past it.
+	c.input.SetWidth(c.inputWidth(a.w))
+	c.input.CursorEnd()
 	if c.typed != "" || c.onValue != nil {
 		return textinput.Blink
 	}
@@ -120,7 +129,7 @@ func (c *confirm) view(a *App, w, h int) string {
 	b.WriteString(title + "\n\n")
 	b.WriteString(wrap(sanitize.Text(c.body), min(60, w-8), "") + "\n\n")
 	if c.onValue != nil {
-		c.input.SetWidth(min(60, w-12))
+		c.input.SetWidth(c.inputWidth(w))
 		b.WriteString(c.input.View() + "\n\n")
 		if c.problem != "" {
 			b.WriteString(t.Error.Render(wrap(c.problem, min(60, w-8), "")) + "\n")
@@ -128,7 +137,7 @@ func (c *confirm) view(a *App, w, h int) string {
 		b.WriteString(t.Dim.Render("enter save · esc cancel"))
 	} else if c.typed != "" {
 		b.WriteString(wrap("Type "+sanitize.String(c.typed)+" to confirm:", min(60, w-8), "") + "\n")
-		c.input.SetWidth(min(50, w-12))
+		c.input.SetWidth(c.inputWidth(w))
 		b.WriteString(c.input.View() + "\n\n")
 		hint := "enter confirm · esc cancel"
 		if v := c.input.Value(); v != "" && v != c.typed {
