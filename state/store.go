@@ -213,6 +213,18 @@ func (c *Collection[T]) RemoveWhere(drop func(T) bool) {
 	c.Items = items
 }
 
+// Insert puts v at index i (clamped to the ends), copying like Replace.
+func (c *Collection[T]) Insert(i int, v T) {
+	i = max(0, min(i, len(c.Items)))
+	items := make([]T, 0, len(c.Items)+1)
+	items = append(items, c.Items[:i]...)
+	items = append(items, v)
+	c.Items = append(items, c.Items[i:]...)
+	if c.Total > 0 {
+		c.Total++
+	}
+}
+
 // Remove deletes item i, copying like Replace.
 func (c *Collection[T]) Remove(i int) {
 	if i < 0 || i >= len(c.Items) {

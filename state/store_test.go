@@ -147,3 +147,15 @@ func TestRemoveWhere(t *testing.T) {
 		t.Fatalf("items %v total %d snapshot %v", c.Items, c.Total, snap)
 	}
 }
+
+func TestInsert(t *testing.T) {
+	c := NewCollection[int](Key{Repos, "acme"})
+	g := c.Begin(0)
+	c.AddPage(g, 1, []int{1, 3}, 2)
+	snap := c.Snapshot()
+	c.Insert(1, 2)
+	c.Insert(99, 4)
+	if fmt.Sprint(c.Items) != "[1 2 3 4]" || c.Total != 4 || fmt.Sprint(snap) != "[1 3]" {
+		t.Fatalf("items %v total %d snapshot %v", c.Items, c.Total, snap)
+	}
+}

@@ -685,6 +685,7 @@ func TestRepositoryChangesAskFirst(t *testing.T) {
 	}
 	d.key("esc", "n")
 	d.typeText("fresh-service")
+	gen, count := rp.l.coll.Gen, len(rp.l.coll.Items)
 	d.key("enter", "n") // n: public
 	d.until("the new repository", func() bool {
 		return rp.l.coll.Status == state.Loaded && rp.l.coll.Find(func(r hubclient.Repository) bool { return r.Name == "fresh-service" }) >= 0
@@ -692,6 +693,9 @@ func TestRepositoryChangesAskFirst(t *testing.T) {
 	i := rp.l.coll.Find(func(r hubclient.Repository) bool { return r.Name == "fresh-service" })
 	if rp.l.coll.Items[i].IsPrivate {
 		t.Fatal("n did not make it public")
+	}
+	if rp.l.coll.Gen != gen || len(rp.l.coll.Items) != count+1 || rp.l.coll.Items[i-1].Name > "fresh-service" {
+		t.Fatalf("create reloaded or misplaced the row: gen %d→%d, %d→%d rows, after %q", gen, rp.l.coll.Gen, count, len(rp.l.coll.Items), rp.l.coll.Items[i-1].Name)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -115,9 +116,18 @@ func (p *reposPane) askCreate(a *App) tea.Cmd {
 			create := func(private bool) func() tea.Cmd {
 				return func() tea.Cmd {
 					full := ns + "/" + name
+					coll := p.l.coll
 					return a.mutate("creating "+full, "created "+full, func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
-						_, _, err := c.Repos.Create(ctx, ns, &hubclient.RepositoryCreateRequest{Name: name, IsPrivate: private})
-						return func(a *App) tea.Cmd { return p.l.load(a) }, err
+						info, _, err := c.Repos.Create(ctx, ns, &hubclient.RepositoryCreateRequest{Name: name, IsPrivate: private})
+						return func(a *App) tea.Cmd {
+							if info == nil || p.l.coll != coll {
+								return nil
+							}
+							// One new row, in name order, instead of reloading the whole org.
+							at := sort.Search(len(coll.Items), func(i int) bool { return coll.Items[i].Name >= info.Name })
+							coll.Insert(at, repositoryOf(info))
+							return p.l.itemsChanged()
+						}, err
 					})
 				}
 			}
@@ -155,4 +165,16 @@ func (p *reposPane) updated(a *App, full string, info *hubclient.RepositoryInfo,
 		}
 	}
 	return p.l.itemsChanged()
+}
+
+// repositoryOf is the list row of a repository the Hub just described.
+func repositoryOf(in *hubclient.RepositoryInfo) hubclient.Repository {
+	r := hubclient.Repository{Name: in.Name, Namespace: in.Namespace, RepositoryType: in.RepositoryType, Status: in.Status,
+		StatusDescription: in.StatusDescription, Description: in.Description, IsPrivate: in.IsPrivate, StarCount: in.StarCount,
+		PullCount: in.PullCount, LastUpdated: in.LastUpdated, LastModified: in.LastModified, DateRegistered: in.DateRegistered,
+		Affiliation: in.Affiliation, MediaTypes: in.MediaTypes, ContentTypes: in.ContentTypes, Categories: in.Categories}
+	if in.StorageSize != nil {
+		r.StorageSize = *in.StorageSize
+	}
+	return r
 }
