@@ -349,8 +349,13 @@ func TestMarksSortAndDetail(t *testing.T) {
 		}
 		prev = r.PullCount
 	}
-	d.key("S", "g")
+	before, _ := rp.l.selected()
+	d.key("S")
 	d.until("reversed rows", func() bool { return !rp.l.dbusy })
+	if after, _ := rp.l.selected(); after.Name != before.Name {
+		t.Fatalf("the cursor left %s for %s when the order changed", before.Name, after.Name)
+	}
+	d.key("g")
 	top, _ := rp.l.selected()
 	if top.PullCount < prev {
 		t.Fatalf("reverse sort put %d first, max is %d", top.PullCount, prev)

@@ -38,6 +38,7 @@ type list[T any] struct {
 	dgen   uint64 // generation of the newest derivation asked for
 	dbusy  bool   // a derivation is running
 	dirty  bool   // items changed while it ran
+	follow string // id of the item the cursor stays on once the new order lands
 	tbl    *table.Table
 	cancel context.CancelFunc
 }
@@ -122,6 +123,30 @@ func (l *list[T]) bind() {
 	l.tbl.SetSort(l.want.SortCol, l.want.Desc)
 }
 
+// keepCursor makes the cursor stay on the item under it (not on its row
+// number) once the next order lands: after a sort, or a change to the items.
+func (l *list[T]) keepCursor() {
+	if v, ok := l.selected(); ok {
+		l.follow = l.spec.id(v)
+	}
+}
+
+// seek moves the cursor to the item kept by keepCursor, when it is still shown.
+func (l *list[T]) seek() {
+	if l.follow == "" {
+		return
+	}
+	id := l.follow
+	l.follow = ""
+	items := l.items()
+	for row, n := 0, l.visible(); row < n; row++ {
+		if l.spec.id(items[l.index(row)]) == id {
+			l.tbl.SetCursor(row)
+			return
+		}
+	}
+}
+
 // load starts (or restarts) streaming the list; its results carry a new generation.
 func (l *list[T]) load(a *App) tea.Cmd {
 	if a.sess.Client == nil || l.scope == "" {
@@ -187,6 +212,7 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 			l.dirty = false
 			return l.rederive(), true
 		}
+		l.seek()
 		return nil, true
 	}
 	return nil, false
@@ -197,6 +223,7 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 func (l *list[T]) itemsChanged() tea.Cmd {
 	if l.server && l.identity() {
 		l.bind()
+		l.seek()
 		return nil
 	}
 	if l.dbusy {
@@ -213,6 +240,7 @@ func (l *list[T]) rederive() tea.Cmd {
 		l.dbusy = false
 		l.rows, l.shown, l.server = state.Rows{}, nil, true
 		l.bind()
+		l.seek()
 		return nil
 	}
 	l.dbusy = true
@@ -231,6 +259,7 @@ func (l *list[T]) setQuery(q string) tea.Cmd {
 
 // cycleSort moves the sort to the next column (then back to server order).
 func (l *list[T]) cycleSort() tea.Cmd {
+	l.keepCursor()
 	l.want.SortCol++
 	if l.want.SortCol >= len(l.spec.columns) {
 		l.want.SortCol = -1
@@ -241,6 +270,7 @@ func (l *list[T]) cycleSort() tea.Cmd {
 
 // reverseSort flips the sort direction (sorting by the first column when unsorted).
 func (l *list[T]) reverseSort() tea.Cmd {
+	l.keepCursor()
 	if l.want.SortCol < 0 {
 		l.want.SortCol = 0
 	}

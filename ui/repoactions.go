@@ -125,6 +125,7 @@ func (p *reposPane) askCreate(a *App) tea.Cmd {
 							}
 							// One new row, in name order, instead of reloading the whole org.
 							at := sort.Search(len(coll.Items), func(i int) bool { return coll.Items[i].Name >= info.Name })
+							p.l.keepCursor()
 							coll.Insert(at, repositoryOf(info))
 							return p.l.itemsChanged()
 						}, err

@@ -222,6 +222,7 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 				if p.l.coll != coll {
 					return nil // the pane shows another repository now
 				}
+				p.l.keepCursor() // on the tag it was on, when that one stays
 				coll.RemoveWhere(func(t hubclient.Tag) bool { return gone[t.Name] })
 				p.l.tbl.ClearMarks()
 				return p.l.itemsChanged()
