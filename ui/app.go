@@ -355,6 +355,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if a.readOnly() && a.keys.Binding(act).Mutates {
+		a.say("read-only: changes are off (--readonly or readonly: true in the context)")
 		return nil
 	}
 	// The pane gets the first say (its own keys, detail views).
@@ -772,7 +773,11 @@ func (a *App) helpView(w, h int) string {
 		}
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
-	lines := strings.Split(lipgloss.JoinVertical(lipgloss.Left, rows...), "\n")
+	page := lipgloss.JoinVertical(lipgloss.Left, rows...)
+	if a.errText != "" { // the status line cuts long errors: here they are whole
+		page = a.theme.Error.Render("Last error") + "\n" + wrap(a.errText, max(20, w-2), "") + "\n\n" + page
+	}
+	lines := strings.Split(page, "\n")
 	if len(lines) <= h {
 		a.helpScroll = 0
 		return strings.Join(lines, "\n")

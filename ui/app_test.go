@@ -299,10 +299,23 @@ func TestPaletteJumpsToTagsWithCompletionAndHistory(t *testing.T) {
 		t.Fatalf("error %q", d.app.errText)
 	}
 	d.key(":")
-	d.typeText("tags nope")
+	d.typeText("tags acme/web extra")
 	d.key("enter")
 	if !strings.Contains(d.app.errText, "namespace/name") {
 		t.Fatalf("error %q", d.app.errText)
+	}
+	// A bare name is a repository of the current org.
+	d.key(":")
+	d.typeText("tags api")
+	d.key("enter")
+	if tp.l.scope != "acme/api" {
+		t.Fatalf(":tags api opened %q", tp.l.scope)
+	}
+	// Help shows the last error whole.
+	d.app.setErr(fmt.Errorf("%s", strings.Repeat("a long error ", 30)+"THE END"))
+	d.key("?")
+	if !strings.Contains(d.screen(), "THE END") {
+		t.Fatalf("help does not show the whole error:\n%s", d.screen())
 	}
 }
 

@@ -207,11 +207,14 @@ func (a *App) runCommand(line string) tea.Cmd {
 	case "q", "quit":
 		return a.quit()
 	case "help":
-		a.mode = modeHelp
+		a.mode, a.helpScroll = modeHelp, 0
 		return nil
 	case "tags":
 		if arg == "" {
 			return a.switchPane(a.paneIndex(state.Tags))
+		}
+		if !strings.Contains(arg, "/") && a.sess.Org != "" {
+			arg = a.sess.Org + "/" + arg // a bare name is in the current org
 		}
 		if err := checkRepoRef(arg); err != nil {
 			a.setErr(err)
@@ -238,7 +241,7 @@ func (a *App) runCommand(line string) tea.Cmd {
 // checkRepoRef validates "namespace/repository".
 func checkRepoRef(ref string) error {
 	ns, repo, ok := strings.Cut(ref, "/")
-	if !ok || ns == "" || repo == "" || strings.Contains(repo, "/") {
+	if !ok || ns == "" || repo == "" || strings.Contains(repo, "/") || strings.ContainsAny(ref, " \t") {
 		return fmt.Errorf("%q is not a repository: write it as namespace/name, like acme/web", sanitize.String(ref))
 	}
 	return nil

@@ -25,7 +25,7 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	fs := newFlagSet("export repos", &f, stderr)
 	format := fs.String("format", "csv", "csv, json or jsonl")
 	if err := fs.Parse(args[1:]); err != nil {
-		return usageError{err.Error()}
+		return usageError{} // the flag package has said what is wrong
 	}
 	switch *format {
 	case "csv", "json", "jsonl":

@@ -110,8 +110,10 @@ func report(stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "hubtui:", sanitize.Text(err.Error())) // it may carry the server's words
 	var ue usageError
+	if !errors.As(err, &ue) || ue.msg != "" { // an empty usage error was said already
+		fmt.Fprintln(stderr, "hubtui:", sanitize.Text(err.Error())) // it may carry the server's words
+	}
 	var ce *config.Error
 	if errors.As(err, &ue) || errors.As(err, &ce) {
 		return exitUsage
@@ -321,7 +323,7 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 	force := fs.Bool("force", false, "overwrite an existing file")
 	path := fs.String("config", "", "where to write (default $XDG_CONFIG_HOME/hubtui/config.yaml)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return usageError{err.Error()}
+		return usageError{} // the flag package has said what is wrong
 	}
 	p := *path
 	if p == "" {

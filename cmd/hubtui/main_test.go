@@ -105,3 +105,10 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagErrorsAreSaidOnce(t *testing.T) {
+	code, _, errs := runArgs(t, "export", "repos", "--demo", "--format")
+	if code != 2 || strings.Count(errs, "flag needs an argument") != 1 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}
