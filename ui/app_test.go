@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -349,15 +350,15 @@ func TestMarksSortAndDetail(t *testing.T) {
 	if n := rp.l.tbl.MarkedCount(); n != 0 {
 		t.Fatalf("esc left %d marks", n)
 	}
-	d.key("s", "s", "s") // NAME → VISIBILITY → PULLS
+	d.key("s", "s", "s") // NAME → VISIBILITY → PULLS, biggest first
 	d.until("sorted rows", func() bool { return !rp.l.dbusy })
-	if !strings.Contains(d.screen(), "sort PULLS ▲") {
+	if !strings.Contains(d.screen(), "sort PULLS ▼") {
 		t.Fatalf("sort not shown:\n%s", d.screen())
 	}
-	prev := int64(-1)
+	prev := int64(math.MaxInt64)
 	for row := 0; row < rp.l.visible(); row++ {
 		r := rp.l.items()[rp.l.index(row)]
-		if r.PullCount < prev {
+		if r.PullCount > prev {
 			t.Fatalf("row %d pulls %d after %d", row, r.PullCount, prev)
 		}
 		prev = r.PullCount
@@ -370,8 +371,8 @@ func TestMarksSortAndDetail(t *testing.T) {
 	}
 	d.key("g")
 	top, _ := rp.l.selected()
-	if top.PullCount < prev {
-		t.Fatalf("reverse sort put %d first, max is %d", top.PullCount, prev)
+	if top.PullCount != prev || !strings.Contains(d.screen(), "sort PULLS ▲") {
+		t.Fatalf("reverse sort put %d first, the least is %d", top.PullCount, prev)
 	}
 	d.key("enter")
 	d.until("details", func() bool { return rp.info != nil })
@@ -991,5 +992,31 @@ func TestNarrowTabsKeepTheActiveOne(t *testing.T) {
 	tabs := strings.Split(d.screen(), "\n")[1]
 	if !strings.Contains(tabs, "8 Settings") || ansi.StringWidth(tabs) > 60 {
 		t.Fatalf("tabs at 60 columns: %q", tabs)
+	}
+}
+
+func TestManyTagsAskForTheCountTyped(t *testing.T) {
+	d := demoDriver(t)
+	d.key(":")
+	d.typeText("tags acme/web")
+	d.key("enter")
+	tp := d.tags()
+	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	many := make([]hubclient.Tag, 25)
+	for i := range many {
+		many[i] = hubclient.Tag{Name: fmt.Sprintf("pr-%02d", i)}
+	}
+	gen := tp.l.coll.Begin(d.app.gen)
+	d.app.gen = gen
+	tp.l.coll.AddPage(gen, 1, many, 25)
+	tp.l.coll.Finish(gen, nil, fixedNow())
+	tp.l.bind()
+	d.key("ctrl+a", "D")
+	if d.app.confirm == nil || d.app.confirm.typed != "delete 25 tags" {
+		t.Fatalf("25 tags did not ask for the count typed:\n%s", d.screen())
+	}
+	d.key("y")
+	if d.app.mode != modeConfirm {
+		t.Fatal("y alone deleted 25 tags")
 	}
 }

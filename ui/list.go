@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +23,9 @@ type listSpec[T any] struct {
 	schema  state.Schema[T] // Name: the filtered and copied name; Compare: column sort
 	id      func(v T) string
 	fetch   func(c *hubclient.Client, scope string) hubclient.PageFunc[T]
+	// descFirst lists the columns whose first sort is descending (counts,
+	// sizes, times: the biggest and newest first).
+	descFirst []int
 }
 
 // list is the shared machinery of a list pane: a collection streaming in,
@@ -264,7 +268,7 @@ func (l *list[T]) cycleSort() tea.Cmd {
 	if l.want.SortCol >= len(l.spec.columns) {
 		l.want.SortCol = -1
 	}
-	l.want.Desc = false
+	l.want.Desc = slices.Contains(l.spec.descFirst, l.want.SortCol)
 	return l.rederive()
 }
 

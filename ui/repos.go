@@ -74,7 +74,8 @@ func reposSpec() listSpec[hubclient.Repository] {
 				return strings.Compare(a.Name, b.Name)
 			},
 		},
-		id: func(r hubclient.Repository) string { return r.Namespace + "/" + r.Name },
+		id:        func(r hubclient.Repository) string { return r.Namespace + "/" + r.Name },
+		descFirst: []int{repoColPulls, repoColStars, repoColPushed},
 		fetch: func(c *hubclient.Client, org string) hubclient.PageFunc[hubclient.Repository] {
 			return func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Repository, *hubclient.Response, error) {
 				return c.Repos.List(ctx, org, &hubclient.RepoListOptions{ListOptions: o})

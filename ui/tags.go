@@ -73,7 +73,8 @@ func tagsSpec() listSpec[hubclient.Tag] {
 				return strings.Compare(a.Name, b.Name)
 			},
 		},
-		id: func(t hubclient.Tag) string { return t.Name },
+		id:        func(t hubclient.Tag) string { return t.Name },
+		descFirst: []int{tagColSize, tagColPushed, tagColPulled},
 		fetch: func(c *hubclient.Client, ref string) hubclient.PageFunc[hubclient.Tag] {
 			ns, repo, _ := strings.Cut(ref, "/")
 			return func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Tag, *hubclient.Response, error) {
@@ -199,7 +200,7 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 		}
 		body = strings.Join(shown, ", ") + "\n\nPulls of these tags will fail."
 	}
-	return a.ask(newConfirm(title, body, func() tea.Cmd {
+	run := func() tea.Cmd {
 		what := fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref)
 		return a.mutateEach(what, fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref), func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
 			gone := map[string]bool{}
@@ -232,8 +233,16 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 			}
 			return apply, nil
 		})
-	}))
+	}
+	if len(names) > bulkTypedConfirm { // many tags at once: type how many
+		return a.ask(newTypedConfirm(title, body, fmt.Sprintf("delete %d tags", len(names)), run))
+	}
+	return a.ask(newConfirm(title, body, run))
 }
+
+// bulkTypedConfirm is how many tags one y may delete; more ask for the
+// count to be typed.
+const bulkTypedConfirm = 20
 
 func (p *tagsPane) handleMsg(a *App, msg tea.Msg) tea.Cmd {
 	cmd, _ := p.l.handle(a, msg)
