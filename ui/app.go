@@ -343,9 +343,11 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case "up":
 			a.palette.history(-1)
+			a.palette.refresh(a)
 			return nil
 		case "down":
 			a.palette.history(+1)
+			a.palette.refresh(a)
 			return nil
 		}
 		return a.routeText(msg)
@@ -438,12 +440,13 @@ func (a *App) paneIndex(k state.Kind) int {
 // copy writes s to the clipboard with OSC 52, so it works over SSH.
 func (a *App) copy(s string) tea.Cmd { return tea.Raw(osc52(s, a.opts.InTmux)) }
 
-// osc52 is the clipboard write for s, wrapped in a tmux passthrough when
-// running inside tmux so it reaches the outer terminal.
+// osc52 is the clipboard write for s. Inside tmux it is sent twice: plain,
+// for tmux itself (set-clipboard on keeps it and forwards it), and wrapped in
+// a passthrough, which reaches the outer terminal when allow-passthrough is on.
 func osc52(s string, tmux bool) string {
 	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(s)) + "\x07"
 	if tmux {
-		seq = "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+		seq += "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
 	}
 	return seq
 }

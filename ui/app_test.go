@@ -409,6 +409,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 		t.Fatalf("after refresh %d rows", len(rp.l.coll.Items))
 	}
 	// An org the user is not in is refused before anything changes.
+	d.until("the user's organizations", func() bool { return d.app.orgs != nil })
 	d.key(":")
 	d.typeText("org acme2")
 	d.key("enter")

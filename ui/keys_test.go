@@ -70,7 +70,7 @@ func TestOSC52(t *testing.T) {
 	if got := osc52("acme/web", false); got != "\x1b]52;c;YWNtZS93ZWI=\x07" {
 		t.Fatalf("plain: %q", got)
 	}
-	if got := osc52("acme/web", true); got != "\x1bPtmux;\x1b\x1b]52;c;YWNtZS93ZWI=\x07\x1b\\" {
+	if got := osc52("acme/web", true); got != "\x1b]52;c;YWNtZS93ZWI=\x07\x1bPtmux;\x1b\x1b]52;c;YWNtZS93ZWI=\x07\x1b\\" {
 		t.Fatalf("tmux: %q", got)
 	}
 }

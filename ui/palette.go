@@ -91,6 +91,7 @@ func (p *palette) history(d int) {
 		p.input.SetValue(p.hist[p.histPos])
 	}
 	p.input.CursorEnd()
+	p.stem = ""
 }
 
 // candidates lists completions of the current line.

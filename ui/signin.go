@@ -114,7 +114,11 @@ func (s *signin) update(a *App, msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			if s.stage == 0 && s.focusIdx == 0 && k.String() == "enter" {
-				s.focusIdx = 1
+				if strings.TrimSpace(s.user.Value()) == "" {
+					s.err = "enter a username first"
+					return nil
+				}
+				s.focusIdx, s.err = 1, ""
 				return s.focus()
 			}
 			if s.stage == 0 {

@@ -201,6 +201,7 @@ func connect(ctx context.Context, t target, getenv func(string) string) (ui.Sess
 	ro.HubURL, ro.Getenv = t.hubURL, getenv
 	cred, ok, err := config.Resolve(ctx, ro)
 	if !ok {
+		sess.User = t.ctx.Username // the sign-in screen starts from the context's username
 		return sess, err
 	}
 	c, err := newClient(t, cred.Username, hubclient.Secret(cred.Secret))
