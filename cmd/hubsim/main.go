@@ -46,14 +46,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hubsim:", err)
 		return 2
 	}
+	// Signals are caught before the first line is printed: whoever reads it
+	// may stop the simulator at once.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
 	url, stop, err := sim.Start(*addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "hubsim:", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "hubsim listening on %s\n", url)
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
 	<-ctx.Done()
 	stop()
 	return 0
