@@ -61,7 +61,7 @@ func (l *list[T]) reset(scope string) {
 	l.scope = scope
 	l.coll = state.NewCollection[T](state.Key{Kind: l.spec.kind, Scope: scope})
 	l.rows, l.shown, l.server = state.Rows{}, nil, true
-	l.dbusy, l.dirty = false, false
+	l.dbusy, l.dirty, l.follow = false, false, ""
 	l.tbl.ClearMarks()
 	l.tbl.SetCursor(0)
 	l.bind()
