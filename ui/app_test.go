@@ -181,6 +181,17 @@ func (d *driver) tags() *tagsPane   { return d.app.panes[d.app.paneIndex(state.T
 
 func (d *driver) reposLoaded() bool { return d.repos().l.coll.Status == state.Loaded }
 
+// openTags runs `:tags ref` through the palette and waits for the tags.
+func (d *driver) openTags(ref string) *tagsPane {
+	d.t.Helper()
+	d.key(":")
+	d.typeText("tags " + ref)
+	d.key("enter")
+	tp := d.tags()
+	d.until("the tags of "+ref, func() bool { return tp.l.scope == ref && tp.l.coll.Status == state.Loaded })
+	return tp
+}
+
 // demoDriver is the App at 120×40 signed in as demo on a demo hubsim, with
 // the repositories loaded.
 func demoDriver(t *testing.T) *driver {
@@ -765,11 +776,7 @@ func TestBulkTagDeleteReportsImmutableTags(t *testing.T) {
 	if ref == "" {
 		t.Skip("no repository with immutable tags in the demo data")
 	}
-	d.key(":")
-	d.typeText("tags " + ref)
-	d.key("enter")
-	tp := d.tags()
-	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	tp := d.openTags(ref)
 	before := len(tp.l.coll.Items)
 	d.key("ctrl+a", "D")
 	if !strings.Contains(d.screen(), fmt.Sprintf("Delete %d tags of %s?", before, ref)) {
@@ -916,18 +923,11 @@ func TestChangeOutcomesSurviveSwitchesAndStayOnTheirList(t *testing.T) {
 
 	// A tag delete whose answer lands after the pane moved to another
 	// repository changes nothing there.
-	d.key(":")
-	d.typeText("tags acme/web")
-	d.key("enter")
-	tp := d.tags()
-	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	tp := d.openTags("acme/web")
 	tp.l.tbl.SetCursor(tp.l.coll.Find(func(t hubclient.Tag) bool { return t.Name == "stable" }))
 	d.key("D")
 	_, cmd := d.app.Update(keyMsg("y")) // hold the answer back
-	d.key(":")
-	d.typeText("tags acme/api")
-	d.key("enter")
-	d.until("other tags", func() bool { return tp.l.scope == "acme/api" && tp.l.coll.Status == state.Loaded })
+	d.openTags("acme/api")
 	before := len(tp.l.coll.Items)
 	d.send(cmd())
 	if len(tp.l.coll.Items) != before {
@@ -998,11 +998,7 @@ func TestNarrowTabsKeepTheActiveOne(t *testing.T) {
 
 func TestManyTagsAskForTheCountTyped(t *testing.T) {
 	d := demoDriver(t)
-	d.key(":")
-	d.typeText("tags acme/web")
-	d.key("enter")
-	tp := d.tags()
-	d.until("tags", func() bool { return tp.l.coll.Status == state.Loaded })
+	tp := d.openTags("acme/web")
 	many := make([]hubclient.Tag, 25)
 	for i := range many {
 		many[i] = hubclient.Tag{Name: fmt.Sprintf("pr-%02d", i)}
