@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,6 +102,7 @@ type App struct {
 	lost       string // a change a session expiry stopped, said after signing in again
 	errFrom    string // the list whose load failed with errText; its next good load clears it
 	errText    string
+	errFull    string // errText with every item named, for help
 	errAt      time.Time
 	sessionID  uint64 // bumps on every context/org switch; older results are dropped
 	gen        uint64 // the newest load generation handed out, across every pane
@@ -193,6 +195,12 @@ func (a *App) rateWait() (time.Duration, bool) {
 	}
 	d := r.Reset.Sub(a.opts.Now())
 	return d, d > 0
+}
+
+// personal reports whether the namespace shown is the user's own rather
+// than an organization: it is the user's name and not one of their orgs.
+func (a *App) personal() bool {
+	return a.sess.Org != "" && a.sess.Org == a.sess.User && a.orgs != nil && !slices.Contains(a.orgs, a.sess.Org)
 }
 
 // readOnly reports whether mutations are off.
@@ -388,8 +396,9 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.switchPane(int(act[len(act)-1] - '1'))
 	case ActCopy:
 		if name := a.cur().selectedName(); name != "" {
-			a.say("copied " + sanitize.String(name))
-			return a.copy(name)
+			clean := sanitize.String(name) // what is copied is what the status line shows
+			a.say("copied " + clean)
+			return a.copy(clean)
 		}
 	}
 	return nil
@@ -467,8 +476,25 @@ func (a *App) setErr(err error) {
 		return
 	}
 	a.errText = describeErr(err)
+	a.errFull = describeErrFull(err)
 	a.errAt = a.opts.Now()
 	a.errFrom = ""
+}
+
+// describeErrFull is describeErr with every item of a bulk change named,
+// for the help page, where there is room for all of them.
+func describeErrFull(err error) string {
+	var pe partialError
+	if !errors.As(err, &pe) {
+		return describeErr(err)
+	}
+	parts := make([]string, len(pe.errs))
+	for i, e := range pe.errs {
+		// Each item's error starts with the item's name ("v1: …").
+		name, _, _ := strings.Cut(e.Error(), ": ")
+		parts[i] = sanitize.String(name) + ": " + describeErr(e)
+	}
+	return fmt.Sprintf("%d of %d not done:\n%s", len(pe.errs), pe.total, strings.Join(parts, "\n"))
 }
 
 // describeErr puts an error in plain words, with the server's own words
@@ -603,7 +629,11 @@ func (a *App) headerLine() string {
 	if org == "" {
 		org = "…"
 	}
-	parts = append(parts, t.Label.Render("org: ")+org)
+	label := "org: "
+	if a.personal() {
+		label = "personal: " // the user's own namespace, not an organization
+	}
+	parts = append(parts, t.Label.Render(label)+org)
 	if a.sess.User != "" {
 		parts = append(parts, t.Label.Render("user: ")+sanitize.String(a.sess.User))
 	}
@@ -778,7 +808,11 @@ func (a *App) helpView(w, h int) string {
 	}
 	page := lipgloss.JoinVertical(lipgloss.Left, rows...)
 	if a.errText != "" { // the status line cuts long errors: here they are whole
-		page = a.theme.Error.Render("Last error") + "\n" + wrap(a.errText, max(20, w-2), "") + "\n\n" + page
+		full := a.errFull
+		if full == "" {
+			full = a.errText
+		}
+		page = a.theme.Error.Render("Last error") + "\n" + wrap(full, max(20, w-2), "") + "\n\n" + page
 	}
 	lines := strings.Split(page, "\n")
 	if len(lines) <= h {

@@ -194,8 +194,14 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 		if m.err != nil {
 			a.setErr(fmt.Errorf("load %s: %w", l.spec.noun, m.err))
 			a.errFrom = l.coll.Key.String()
-		} else if a.errFrom == l.coll.Key.String() {
-			a.errText, a.errFrom = "", "" // this list loaded after all
+		} else if a.errFrom == l.coll.Key.String() || a.errFrom == orgsErr {
+			// This list loaded after all; or the Hub answers again, and the
+			// organization list that failed with it is asked for once more.
+			retry := a.errFrom == orgsErr && a.orgs == nil
+			a.errText, a.errFull, a.errFrom = "", "", ""
+			if retry {
+				return tea.Batch(l.itemsChanged(), a.loadOrgs()), true
+			}
 		}
 		return l.itemsChanged(), true
 	case derivedMsg[T]:

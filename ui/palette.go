@@ -126,12 +126,22 @@ func candidatesFor(a *App, line string) []string {
 	if pool == nil {
 		return nil
 	}
+	// A bare repository name means one of the current org ("tags au" → "tags auth").
+	bare := ""
+	if pool != nil && name == "tags" && !strings.Contains(arg, "/") && a.sess.Org != "" {
+		bare = a.sess.Org + "/"
+	}
 	for v := range pool {
-		if strings.HasPrefix(v, arg) {
+		switch {
+		case strings.HasPrefix(v, arg):
 			out = append(out, name+" "+sanitize.String(v)) // names from the server go into the input
-			if len(out) == maxCandidates {
-				break
-			}
+		case bare != "" && strings.HasPrefix(v, bare+arg):
+			out = append(out, name+" "+sanitize.String(strings.TrimPrefix(v, bare)))
+		default:
+			continue
+		}
+		if len(out) == maxCandidates {
+			break
 		}
 	}
 	return out
@@ -200,6 +210,10 @@ func (a *App) runCommand(line string) tea.Cmd {
 	kinds := map[string]state.Kind{"repos": state.Repos, "teams": state.Teams, "members": state.Members,
 		"invites": state.Invites, "tokens": state.Tokens, "audit": state.Audit, "settings": state.Settings}
 	if k, ok := kinds[name]; ok {
+		if arg != "" {
+			a.setErr(fmt.Errorf(":%s takes no argument (got %q)", name, sanitize.String(arg)))
+			return nil
+		}
 		return a.switchPane(a.paneIndex(k))
 	}
 	switch name {
@@ -208,6 +222,10 @@ func (a *App) runCommand(line string) tea.Cmd {
 	case "q", "quit":
 		return a.quit()
 	case "help":
+		if arg != "" {
+			a.setErr(fmt.Errorf(":help takes no argument (got %q)", sanitize.String(arg)))
+			return nil
+		}
 		a.mode, a.helpScroll = modeHelp, 0
 		return nil
 	case "tags":
@@ -229,6 +247,10 @@ func (a *App) runCommand(line string) tea.Cmd {
 		}
 		return a.switchOrg(arg)
 	case "ctx":
+		if len(a.opts.Contexts) == 0 {
+			a.setErr(fmt.Errorf(":ctx: no contexts are configured; run `hubtui config init` and add one under contexts:"))
+			return nil
+		}
 		if arg == "" {
 			a.setErr(fmt.Errorf(":ctx needs a context name (known: %s)", strings.Join(a.opts.Contexts, ", ")))
 			return nil

@@ -269,6 +269,9 @@ func (a *App) install(sess Session) tea.Cmd {
 	return a.start()
 }
 
+// orgsErr owns the error of a failed organization list.
+const orgsErr = "orgs"
+
 // orgsMsg lists the signed-in user's organizations.
 type orgsMsg struct {
 	session uint64
@@ -304,8 +307,12 @@ func (a *App) onOrgs(m orgsMsg) tea.Cmd {
 	}
 	if m.err == nil {
 		a.orgs = m.names
+		if a.errFrom == orgsErr {
+			a.errText, a.errFull, a.errFrom = "", "", ""
+		}
 	} else if !hubclient.IsStatus(m.err, 403) && !errors.Is(m.err, context.Canceled) { // an OAT may not list orgs: quietly
 		a.setErr(fmt.Errorf("could not list your organizations (:org NAME opens one): %w", m.err))
+		a.errFrom = orgsErr
 	}
 	if a.sess.Org != "" {
 		return nil

