@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
@@ -110,6 +111,9 @@ type App struct {
 	orgs       []string
 	switchID   uint64 // the newest `:ctx` switch asked for
 	quitting   bool
+	running    map[uint64]string // changes in flight, by id: what each does
+	runID      uint64
+	unfinished []string // changes quit in the middle of
 }
 
 // New builds the App.
@@ -287,11 +291,41 @@ func (a *App) routeText(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// splitEscape reads an alt+key that nothing claims as the esc it began with
+// followed by the key: over a slow link "esc" then ":" typed quickly arrive
+// as one alt+: and would otherwise be lost. Keys the text inputs use
+// (alt+b/f/d, alt+backspace…) and the sign-in screen keep their meaning.
+func (a *App) splitEscape(msg tea.KeyPressMsg) (esc, key tea.KeyPressMsg, ok bool) {
+	if msg.Mod != tea.ModAlt || a.mode == modeSignIn || msg.Code == tea.KeyEscape {
+		return esc, key, false
+	}
+	if _, bound := a.keys.Lookup(msg.String()); bound {
+		return esc, key, false
+	}
+	switch msg.Code {
+	case 'b', 'f', 'd', tea.KeyBackspace, tea.KeyDelete, tea.KeyLeft, tea.KeyRight:
+		if a.mode == modeFilter || a.mode == modePalette || a.mode == modeConfirm {
+			return esc, key, false // word movement in the input
+		}
+	}
+	key = tea.KeyPressMsg{Code: msg.Code}
+	if msg.Code < tea.KeyExtended && unicode.IsPrint(msg.Code) {
+		key.Text = string(msg.Code)
+	}
+	return tea.KeyPressMsg{Code: tea.KeyEscape}, key, true
+}
+
 // onKey handles a key press for the current mode.
 func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := msg.String()
 	if k == "ctrl+c" {
+		if a.mode == modeConfirm && len(a.running) > 0 {
+			return a.leaveNow() // asked already: a second ctrl+c leaves
+		}
 		return a.quit()
+	}
+	if first, then, ok := a.splitEscape(msg); ok {
+		return tea.Batch(a.onKey(first), a.onKey(then))
 	}
 	if a.tooSmall() { // nothing the user cannot see happens
 		if act, _ := a.keys.Lookup(k); act == ActQuit && a.mode != modeSignIn {
@@ -404,7 +438,39 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// quit leaves, but first asks while a change is still running on the Hub;
+// what was left unfinished is then kept for Unfinished.
 func (a *App) quit() tea.Cmd {
+	if len(a.running) > 0 && a.mode != modeConfirm {
+		what := a.runningNames()
+		return a.ask(newConfirm("Quit while a change is running?",
+			"Still running: "+what+". Quitting stops it where it is; what was done stays done.", func() tea.Cmd {
+				a.unfinished = append(a.unfinished, "stopped before it finished: "+what)
+				return a.leaveNow()
+			}))
+	}
+	return a.leaveNow()
+}
+
+// runningNames lists the changes in flight, oldest first.
+func (a *App) runningNames() string {
+	ids := make([]uint64, 0, len(a.running))
+	for id := range a.running {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = a.running[id]
+	}
+	return strings.Join(names, "; ")
+}
+
+// Unfinished says, after the program ends, which changes the user quit
+// in the middle of; nil when none.
+func (a *App) Unfinished() []string { return slices.Clone(a.unfinished) }
+
+func (a *App) leaveNow() tea.Cmd {
 	a.quitting = true
 	for _, p := range a.panes {
 		p.leave(a)

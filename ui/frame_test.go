@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/ui/sanitize"
@@ -111,5 +113,55 @@ func TestHelpNamesEveryItemOfAFailedBulkChange(t *testing.T) {
 	}
 	if strings.Contains(s, "more)") {
 		t.Fatalf("help still says (and N more):\n%s", s)
+	}
+}
+
+// TestEscGluedToTheNextKeyIsBoth: esc then : typed quickly over SSH arrive
+// as one alt+:, which clears the filter and opens the palette.
+func TestEscGluedToTheNextKeyIsBoth(t *testing.T) {
+	d := demoDriver(t)
+	d.key("/")
+	d.typeText("zz")
+	d.send(tea.KeyPressMsg{Code: ':', Mod: tea.ModAlt})
+	if d.app.mode != modePalette {
+		t.Fatalf("alt+: did not open the palette (mode %d)", d.app.mode)
+	}
+	if q := d.repos().query(); q != "" {
+		t.Fatalf("the esc half did not clear the filter: %q", q)
+	}
+	d.key("esc")
+	// In an input, alt+b stays a word movement.
+	d.key("/")
+	d.send(tea.KeyPressMsg{Code: 'b', Mod: tea.ModAlt})
+	if d.app.mode != modeFilter {
+		t.Fatalf("alt+b left the filter (mode %d)", d.app.mode)
+	}
+}
+
+// TestQuitWhileAChangeRunsAsks: a change in flight is tracked; q asks
+// before leaving, and what was cut short is reported for the way out.
+func TestQuitWhileAChangeRunsAsks(t *testing.T) {
+	d := demoDriver(t)
+	d.key("p", "y")
+	if len(d.app.running) != 1 {
+		t.Fatalf("running changes: %v", d.app.running)
+	}
+	d.until("the change to finish", func() bool { return len(d.app.running) == 0 })
+
+	d.app.running[99] = "deleting 206 tag(s) of acme/big"
+	d.key("q")
+	if d.app.quitting || d.app.mode != modeConfirm || !strings.Contains(d.screen(), "Quit while a change is running?") {
+		t.Fatalf("q with a change running did not ask:\n%s", d.screen())
+	}
+	d.key("n")
+	if d.app.quitting {
+		t.Fatal("n quit")
+	}
+	d.key("q", "y")
+	if !d.app.quitting {
+		t.Fatal("y did not quit")
+	}
+	if u := d.app.Unfinished(); len(u) != 1 || !strings.Contains(u[0], "deleting 206 tag(s) of acme/big") {
+		t.Fatalf("unfinished: %q", u)
 	}
 }

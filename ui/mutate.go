@@ -17,6 +17,7 @@ const mutationTimeout = 60 * time.Second
 
 // mutatedMsg ends a change: apply updates the screen once it succeeded.
 type mutatedMsg struct {
+	id      uint64 // the change's entry in App.running
 	session uint64
 	what    string
 	done    string
@@ -41,6 +42,12 @@ func (a *App) run(what, done string, limit time.Duration, fn func(ctx context.Co
 	c, session := a.sess.Client, a.sessionID
 	a.say(sanitize.String(what) + "…")
 	a.errText = ""
+	if a.running == nil {
+		a.running = map[uint64]string{}
+	}
+	a.runID++
+	id := a.runID
+	a.running[id] = sanitize.String(what)
 	return func() tea.Msg {
 		ctx, cancel := context.Background(), context.CancelFunc(func() {})
 		if limit > 0 {
@@ -48,12 +55,13 @@ func (a *App) run(what, done string, limit time.Duration, fn func(ctx context.Co
 		}
 		defer cancel()
 		apply, err := fn(ctx, c)
-		return mutatedMsg{session: session, what: what, done: done, err: err, apply: apply}
+		return mutatedMsg{id: id, session: session, what: what, done: done, err: err, apply: apply}
 	}
 }
 
 // onMutated reports a change and applies it to the screen.
 func (a *App) onMutated(m mutatedMsg) tea.Cmd {
+	delete(a.running, m.id)
 	if m.session != a.sessionID {
 		m.apply = nil // what is on screen now is another org or context: report only
 	}
