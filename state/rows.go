@@ -22,6 +22,7 @@ type Rows struct {
 	Indices    []int
 	Highlights map[int][]int // item index → rune indices matched in its name
 	Of         int           // how many items the derivation saw
+	Err        error         // the query could not be read (a bad regular expression); no rows
 }
 
 // Schema tells Derive how to read rows of T: the name the filter matches,
@@ -41,11 +42,17 @@ func Derive[T any](items []T, spec Spec, sch Schema[T]) Rows {
 		for i := range items {
 			r.Indices[i] = i
 		}
+	} else if q, err := ParseQuery(spec.Query); err != nil {
+		r.Err = err
+		return r
+	} else if len(q.terms) != 1 || q.terms[0].kind != termFuzzy {
+		r.Indices, r.Highlights = deriveExtended(items, q, sch.Name)
 	} else {
+		// One fuzzy term, the common case.
 		// FindFromNoSort plus one sort of small keys is several times faster
 		// than fuzzy's stable sort of whole matches when most rows match
 		// (a one-letter query), and gives the same order.
-		matches := fuzzy.FindFromNoSort(spec.Query, source[T]{items, sch.Name})
+		matches := fuzzy.FindFromNoSort(q.terms[0].text, source[T]{items, sch.Name})
 		slices.SortFunc(matches, func(a, b fuzzy.Match) int {
 			if a.Score != b.Score {
 				return cmp.Compare(b.Score, a.Score) // best first
@@ -73,6 +80,59 @@ func Derive[T any](items []T, spec Spec, sch Schema[T]) Rows {
 	}
 	return r
 }
+
+// deriveExtended filters items by a query of several terms or a regular
+// expression: every exact term must hold, then every fuzzy one; rows are
+// best first when a term is fuzzy, else in server order.
+func deriveExtended[T any](items []T, q Query, name func(T) string) ([]int, map[int][]int) {
+	cand := make([]int, 0, len(items))
+	hl := map[int][]int{}
+	for i, v := range items {
+		ok, h := q.matchExact(name(v), nil)
+		if !ok {
+			continue
+		}
+		cand = append(cand, i)
+		if h != nil {
+			hl[i] = h
+		}
+	}
+	fz := q.fuzzyTerms()
+	score := map[int]int{}
+	for _, f := range fz {
+		matches := fuzzy.FindFromNoSort(f, subset[T]{items, cand, name})
+		next := make([]int, 0, len(matches))
+		for _, m := range matches {
+			i := cand[m.Index]
+			next = append(next, i)
+			score[i] += m.Score
+			hl[i] = append(hl[i], runeIndices(m.Str, m.MatchedIndexes)...)
+		}
+		slices.Sort(next)
+		cand = next
+	}
+	if len(fz) > 0 {
+		slices.SortStableFunc(cand, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
+	}
+	for i := range hl {
+		slices.Sort(hl[i])
+		hl[i] = slices.Compact(hl[i])
+	}
+	return cand, hl
+}
+
+// subset adapts some of items to fuzzy.Source.
+type subset[T any] struct {
+	items []T
+	idx   []int
+	name  func(T) string
+}
+
+// String is the name of the subset's i-th item (fuzzy.Source).
+func (s subset[T]) String(i int) string { return s.name(s.items[s.idx[i]]) }
+
+// Len is the size of the subset (fuzzy.Source).
+func (s subset[T]) Len() int { return len(s.idx) }
 
 // source adapts items to fuzzy.Source.
 type source[T any] struct {

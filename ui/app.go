@@ -129,7 +129,7 @@ func New(opts Options) *App {
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.filter = textinput.New()
 	a.filter.Prompt = "/"
-	a.filter.Placeholder = "fuzzy filter"
+	a.filter.Placeholder = "fuzzy filter · 'exact ^prefix suffix$ !not re:PATTERN"
 	a.palette = newPalette()
 	a.panes = newPanes()
 	if opts.Session.Client == nil {

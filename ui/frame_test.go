@@ -165,3 +165,51 @@ func TestQuitWhileAChangeRunsAsks(t *testing.T) {
 		t.Fatalf("unfinished: %q", u)
 	}
 }
+
+// TestMarkAllAsksOnAFuzzyFilterAndNamesTheRule: ctrl+a over a fuzzy filter
+// asks with the count; over an exact one it marks at once, and the bulk
+// delete confirmation shows the rule that chose the rows. Another
+// repository's tags start with no filter or sort.
+func TestMarkAllAsksOnAFuzzyFilterAndNamesTheRule(t *testing.T) {
+	d := demoDriver(t)
+	items := d.repos().l.coll.Items
+	first, second := items[0].Namespace+"/"+items[0].Name, items[1].Namespace+"/"+items[1].Name
+	tp := d.openTags(first)
+	if len(tp.l.coll.Items) < 2 {
+		t.Skipf("%s has %d tags", first, len(tp.l.coll.Items))
+	}
+	tag := tp.l.coll.Items[0].Name
+	filter := func(q string) {
+		d.key("/")
+		for range 40 {
+			d.key("backspace")
+		}
+		d.typeText(q)
+		d.key("enter")
+		d.until("the filter", func() bool { return !tp.l.dbusy })
+	}
+	filter("'" + tag)
+	d.key("ctrl+a")
+	if d.app.mode != modeNormal || tp.l.tbl.MarkedCount() != tp.l.visible() || tp.l.visible() == 0 {
+		t.Fatalf("exact ctrl+a: mode %d, %d marked of %d", d.app.mode, tp.l.tbl.MarkedCount(), tp.l.visible())
+	}
+	d.key("D")
+	if s := d.screen(); !strings.Contains(s, "Chosen by the filter") || !strings.Contains(s, "contains") {
+		t.Fatalf("the bulk confirmation does not show the rule:\n%s", s)
+	}
+	d.key("esc", "esc", "esc") // the question, the filter, then the marks
+	filter(tag[:1])
+	d.key("ctrl+a")
+	if d.app.mode != modeConfirm || !strings.Contains(d.screen(), fmt.Sprintf("Mark all %d rows", tp.l.visible())) || tp.l.tbl.MarkedCount() != 0 {
+		t.Fatalf("fuzzy ctrl+a did not ask first:\n%s", d.screen())
+	}
+	d.key("y")
+	if tp.l.tbl.MarkedCount() != tp.l.visible() {
+		t.Fatalf("y marked %d of %d", tp.l.tbl.MarkedCount(), tp.l.visible())
+	}
+	d.key("s")
+	tp = d.openTags(second)
+	if tp.query() != "" || tp.l.want.SortCol != -1 || tp.l.markRule != "" {
+		t.Fatalf("%s opened with filter %q, sort %d, rule %q", second, tp.query(), tp.l.want.SortCol, tp.l.markRule)
+	}
+}

@@ -45,6 +45,10 @@ type list[T any] struct {
 	follow string // id of the item the cursor stays on once the new order lands
 	tbl    *table.Table
 	cancel context.CancelFunc
+	// markRule is the filter rule that chose the marks when ctrl+a marked
+	// every visible row ("" when marks were made by hand); bulk
+	// confirmations show it.
+	markRule string
 }
 
 func newList[T any](spec listSpec[T]) *list[T] {
@@ -59,6 +63,8 @@ func (l *list[T]) reset(scope string) {
 		l.cancel()
 	}
 	l.scope = scope
+	l.want = state.Spec{SortCol: -1} // filter and sort belong to the list they were set on
+	l.markRule = ""
 	l.coll = state.NewCollection[T](state.Key{Kind: l.spec.kind, Scope: scope})
 	l.rows, l.shown, l.server = state.Rows{}, nil, true
 	l.dbusy, l.dirty, l.follow = false, false, ""
@@ -311,6 +317,17 @@ func (l *list[T]) common(a *App, act Action) (cmd tea.Cmd, handled bool) {
 		return l.reverseSort(), true
 	case ActRefresh:
 		return l.load(a), true
+	case ActMarkAll:
+		q, _ := state.ParseQuery(l.want.Query)
+		n := l.visible()
+		if l.want.Query == "" || !q.Fuzzy() || n == 0 {
+			l.markAll(q)
+			return nil, true
+		}
+		return a.ask(newConfirm(fmt.Sprintf("Mark all %d rows the filter shows?", n),
+			"The filter is fuzzy: it keeps every "+l.spec.noun+" whose "+q.Rule()+", which can match names you did not mean. "+
+				"For an exact choice filter with 'text (contains), ^prefix, suffix$, !not or re:PATTERN.",
+			func() tea.Cmd { l.markAll(q); return nil })), true
 	case ActBack:
 		if l.want.Query != "" {
 			a.filter.SetValue("")
@@ -318,10 +335,24 @@ func (l *list[T]) common(a *App, act Action) (cmd tea.Cmd, handled bool) {
 		}
 		if l.tbl.MarkedCount() > 0 {
 			l.tbl.ClearMarks()
+			l.markRule = ""
 			return nil, true
 		}
 	}
 	return nil, false
+}
+
+// markAll marks every visible row, remembering the rule that chose them.
+func (l *list[T]) markAll(q state.Query) {
+	all := make([]int, l.visible())
+	for i := range all {
+		all[i] = i
+	}
+	l.tbl.MarkAll(all)
+	l.markRule = ""
+	if !q.Empty() {
+		l.markRule = q.Rule()
+	}
 }
 
 // move applies a movement action to the table; false when act is not one.
@@ -347,12 +378,6 @@ func (l *list[T]) move(act Action) bool {
 	case ActMark:
 		t.ToggleMark(t.Cursor())
 		t.MoveDown(1)
-	case ActMarkAll:
-		all := make([]int, l.visible())
-		for i := range all {
-			all[i] = i
-		}
-		t.MarkAll(all)
 	default:
 		return false
 	}
@@ -371,6 +396,8 @@ func (l *list[T]) view(a *App, w, h int) string {
 		return "\n  " + a.spin.View() + " loading " + l.spec.noun + "…"
 	}
 	switch {
+	case !l.server && l.rows.Err != nil:
+		l.tbl.SetEmpty(fmt.Sprintf("The filter %q cannot be used: %v (esc clears it).", l.want.Query, l.rows.Err))
 	case l.want.Query != "" && l.visible() == 0 && !l.dbusy:
 		l.tbl.SetEmpty(fmt.Sprintf("No %s match %q (esc clears the filter).", l.spec.noun, l.want.Query))
 	case l.coll.Status == state.Loaded:

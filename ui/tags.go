@@ -200,6 +200,9 @@ func (p *tagsPane) askDelete(a *App) tea.Cmd {
 		}
 		body = strings.Join(shown, ", ") + "\n\nPulls of these tags will fail."
 	}
+	if p.l.markRule != "" && p.l.tbl.MarkedCount() > 0 {
+		body += "\n\nChosen by the filter: " + p.l.markRule + "."
+	}
 	run := func() tea.Cmd {
 		what := fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref)
 		return a.mutateEach(what, fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref), func(ctx context.Context, c *hubclient.Client) (func(*App) tea.Cmd, error) {
