@@ -113,9 +113,18 @@ func WithBaseURL(raw string) Option {
 	}
 }
 
-// WithHTTPClient uses hc for every request.
+// WithHTTPClient sends every request through hc's transport, timeout and
+// cookie jar. The client works on a copy of hc: it never follows a redirect
+// (a 3xx answer is a *RedirectError) and its transport refuses plain http://
+// to anything but a loopback host, whatever hc says; hc itself is left
+// unchanged. A nil hc means the default client.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error { c.http = hc; return nil }
+	return func(c *Client) error {
+		if hc != nil {
+			c.http = hc
+		}
+		return nil
+	}
 }
 
 // WithCredentials sets who signs in.
@@ -190,6 +199,7 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	c.http = guarded(c.http)
 	s := func() *service { return &service{c} }
 	c.Auth = (*AuthService)(s())
 	c.Users = (*UserService)(s())
@@ -278,6 +288,35 @@ func checkScheme(u *url.URL) error {
 	default:
 		return fmt.Errorf("base URL %q: scheme must be https", u.String())
 	}
+}
+
+// guarded returns a copy of hc that follows no redirect and whose transport
+// checks the scheme of every request (see schemeGuard).
+func guarded(hc *http.Client) *http.Client {
+	cp := *hc
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cp.Transport = schemeGuard{base}
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
+}
+
+// schemeGuard refuses, before anything is sent, a request to a plain
+// http:// URL whose host is not a loopback address, and any scheme other
+// than http and https.
+type schemeGuard struct{ base http.RoundTripper }
+
+// RoundTrip checks the scheme, then hands the request on.
+func (g schemeGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := checkScheme(req.URL); err != nil {
+		if req.Body != nil {
+			_ = req.Body.Close() // a RoundTripper always closes the body
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
+	}
+	return g.base.RoundTrip(req)
 }
 
 func isLoopback(host string) bool {
@@ -519,9 +558,17 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 	}
 	hr, err := c.http.Do(req)
 	if err != nil {
+		if errors.Is(err, ErrInsecureURL) {
+			return nil, nil, terminal{err}
+		}
 		return nil, nil, err
 	}
 	defer hr.Body.Close()
+	if hr.StatusCode >= 300 && hr.StatusCode < 400 {
+		// The Hub API never redirects. Following one would carry the
+		// bearer token (or re-post a password) to wherever it points.
+		return nil, nil, &RedirectError{Method: r.method, URL: req.URL.Path, StatusCode: hr.StatusCode, Location: hr.Header.Get("Location")}
+	}
 	resp := &Response{Response: hr, Rate: parseRate(hr.Header), auth: req.Header.Get("Authorization")}
 	if resp.Rate.Known {
 		c.mu.Lock()
@@ -560,7 +607,8 @@ func isTerminal(err error) bool {
 	var t terminal
 	var tf *TwoFactorRequiredError
 	var ae *APIError
-	return errors.As(err, &t) || errors.As(err, &tf) || errors.As(err, &ae)
+	var re *RedirectError
+	return errors.As(err, &t) || errors.As(err, &tf) || errors.As(err, &ae) || errors.As(err, &re)
 }
 
 func backoff(p RetryPolicy, attempt int) time.Duration {

@@ -203,6 +203,25 @@ func (e *RateLimitError) Error() string {
 // Unwrap exposes the underlying APIError.
 func (e *RateLimitError) Unwrap() error { return e.APIError }
 
+// RedirectError is a 3xx answer. The client never follows a redirect: the
+// Hub API does not use them, and following one would send the bearer token
+// or a sign-in secret to wherever Location points.
+type RedirectError struct {
+	Method     string
+	URL        string // the path that was asked for
+	StatusCode int
+	Location   string // where the answer pointed, "" when it did not say
+}
+
+// Error names the status and the Location.
+func (e *RedirectError) Error() string {
+	where := "no Location"
+	if e.Location != "" {
+		where = e.Location
+	}
+	return fmt.Sprintf("%s %s: %d %s: redirect to %s not followed (the Hub API does not redirect)", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), where)
+}
+
 // ValidationError is returned before anything is sent when an argument breaks
 // a rule the API document states.
 type ValidationError struct {
