@@ -81,6 +81,17 @@ type Collection[T any] struct {
 
 	next    int         // the next page to append
 	pending map[int][]T // pages that arrived ahead of next
+	pageLen int         // how many items page 1 held (every page but the last is as long)
+}
+
+// Held reports how many whole pages from page 1 on a load that stopped
+// part way (Cancel) keeps, and their length, so the next visit can go on
+// from there instead of starting over; 0 when there is nothing to go on from.
+func (c *Collection[T]) Held() (pages, pageLen int) {
+	if c.Status != Idle || c.next <= 1 || c.pageLen == 0 || c.Total <= len(c.Items) {
+		return 0, 0
+	}
+	return c.next - 1, c.pageLen
 }
 
 // NewCollection is an idle collection for key.
@@ -109,6 +120,7 @@ func (c *Collection[T]) AddPage(gen uint64, page int, items []T, total int) bool
 	}
 	if page == 1 {
 		c.Items = nil
+		c.pageLen = len(items)
 	}
 	if total > 0 {
 		c.Total = total

@@ -3,8 +3,11 @@ package ui
 import (
 	"encoding/base64"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
+	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -211,5 +215,58 @@ func TestMarkAllAsksOnAFuzzyFilterAndNamesTheRule(t *testing.T) {
 	tp = d.openTags(second)
 	if tp.query() != "" || tp.l.want.SortCol != -1 || tp.l.markRule != "" {
 		t.Fatalf("%s opened with filter %q, sort %d, rule %q", second, tp.query(), tp.l.want.SortCol, tp.l.markRule)
+	}
+}
+
+// TestLeftMidLoadAListGoesOnFromWhereItStopped: leaving the Tags pane while
+// its last page is still loading and coming back asks only for what is
+// missing, not for the pages already on screen.
+func TestLeftMidLoadAListGoesOnFromWhereItStopped(t *testing.T) {
+	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: -1, Clock: hubsim.NewFakeClock(fixedNow())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	asked := map[string]int{} // tag list page → requests
+	stall := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/tags") {
+			page := r.URL.Query().Get("page")
+			mu.Lock()
+			asked[page]++
+			hold := stall && page == "3"
+			mu.Unlock()
+			if hold { // the last page hangs until the client gives up on it
+				<-r.Context().Done()
+				return
+			}
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	sess := demoSession(t, srv.URL, "demo", "demo", hubclient.WithPageSize(5))
+	d := newDriver(t, Options{Session: sess}, 120, 40)
+	d.until("repositories", d.reposLoaded)
+	r := d.repos().l.coll.Items[0]
+	ref := r.Namespace + "/" + r.Name
+	d.key(":")
+	d.typeText("tags " + ref)
+	d.key("enter")
+	tp := d.tags()
+	d.until("two pages", func() bool { return len(tp.l.coll.Items) == 10 })
+	d.key("1") // leave mid-load
+	mu.Lock()
+	stall = false
+	before := map[string]int{"1": asked["1"], "2": asked["2"]}
+	mu.Unlock()
+	d.key("2")
+	d.until("the rest", func() bool { return tp.l.coll.Status == state.Loaded })
+	if n := len(tp.l.coll.Items); n != 12 {
+		t.Fatalf("%d tags after resuming, want 12", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if asked["1"] != before["1"] || asked["2"] != before["2"] {
+		t.Fatalf("pages 1 and 2 were asked again: before %v, now %v", before, asked)
 	}
 }

@@ -167,9 +167,33 @@ func (l *list[T]) load(a *App) tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
+	fetch := resume(l.coll, l.spec.fetch(a.sess.Client, l.scope))
 	gen := l.coll.Begin(a.gen)
 	a.gen = gen
-	return streamList(ctx, a.sess.Client, l.coll.Key, gen, l.spec.fetch(a.sess.Client, l.scope))
+	return streamList(ctx, a.sess.Client, l.coll.Key, gen, fetch)
+}
+
+// resume serves the pages a stopped load already holds from memory, so a
+// list left part way through goes on from where it stopped: coming back to
+// a 100,000-tag list does not spend the rate budget on it again.
+func resume[T any](coll *state.Collection[T], fetch hubclient.PageFunc[T]) hubclient.PageFunc[T] {
+	held, size := coll.Held()
+	if held == 0 {
+		return fetch
+	}
+	items, total := coll.Snapshot(), coll.Total
+	return func(ctx context.Context, o hubclient.ListOptions) ([]T, *hubclient.Response, error) {
+		if o.Page < 1 || o.Page > held || (o.PageSize != 0 && o.PageSize != size) {
+			return fetch(ctx, o)
+		}
+		from := (o.Page - 1) * size
+		page := items[from:min(from+size, len(items))]
+		next := ""
+		if from+size < total {
+			next = "held" // more pages follow; ListAll asks for them by number
+		}
+		return page, &hubclient.Response{Count: total, Next: next}, nil
+	}
 }
 
 // leave cancels the running load.
@@ -297,6 +321,9 @@ func (l *list[T]) reverseSort() tea.Cmd {
 // ensure loads the list when it has never loaded, was left mid-load, or
 // failed with nothing to show.
 func (l *list[T]) ensure(a *App) tea.Cmd {
+	if l.coll.Status == state.Idle && l.scope != "" {
+		return l.load(a) // never loaded, or left part way: go on from what it holds
+	}
 	if l.coll.Status == state.Idle || l.coll.Status == state.Failed && len(l.coll.Items) == 0 {
 		return l.load(a)
 	}
