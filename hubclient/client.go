@@ -360,8 +360,40 @@ type Response struct {
 	Next, Previous string // absolute URLs, "" at the ends
 	Rate           Rate   // X-RateLimit-* of this answer
 
-	auth string // the Authorization this request carried, to tell a stale 401
+	auth Secret // the Authorization this request carried, to tell a stale 401
 }
+
+// String describes the answer (request, status, paging, rate budget)
+// without the credentials the request carried.
+func (r Response) String() string {
+	var b strings.Builder
+	b.WriteString("hubclient.Response{")
+	if hr := r.Response; hr != nil {
+		if req := hr.Request; req != nil && req.URL != nil {
+			fmt.Fprintf(&b, "%s %s: ", req.Method, req.URL.Redacted())
+		}
+		b.WriteString(hr.Status)
+	}
+	fmt.Fprintf(&b, ", count %d", r.Count)
+	if r.Next != "" {
+		fmt.Fprintf(&b, ", next %q", r.Next)
+	}
+	if r.Previous != "" {
+		fmt.Fprintf(&b, ", previous %q", r.Previous)
+	}
+	if r.Rate.Known {
+		fmt.Fprintf(&b, ", rate %d of %d left", r.Rate.Remaining, r.Rate.Limit)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// Format prints String for every verb (%v, %+v, %#v, %s...): printing a
+// Response never shows the bearer token of its request.
+func (r Response) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, r.String()) }
+
+// LogValue keeps the request's credentials out of slog.
+func (r Response) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // request describes one call.
 type request struct {
@@ -569,7 +601,7 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 		// bearer token (or re-post a password) to wherever it points.
 		return nil, nil, &RedirectError{Method: r.method, URL: req.URL.Path, StatusCode: hr.StatusCode, Location: hr.Header.Get("Location")}
 	}
-	resp := &Response{Response: hr, Rate: parseRate(hr.Header), auth: req.Header.Get("Authorization")}
+	resp := &Response{Response: hr, Rate: parseRate(hr.Header), auth: Secret(req.Header.Get("Authorization"))}
 	if resp.Rate.Known {
 		c.mu.Lock()
 		c.rate = resp.Rate
@@ -667,9 +699,9 @@ func (c *Client) hasCreds() bool {
 // invalidateIf forgets the token only when it is still the one a refused
 // request carried (auth is that request's Authorization header), so a late
 // 401 does not throw away a token another request has just obtained.
-func (c *Client) invalidateIf(auth string) {
+func (c *Client) invalidateIf(auth Secret) {
 	c.mu.Lock()
-	if auth == "" || auth == "Bearer "+c.token.Reveal() {
+	if auth == "" || auth.Reveal() == "Bearer "+c.token.Reveal() {
 		c.token, c.exp = "", time.Time{}
 	}
 	c.mu.Unlock()

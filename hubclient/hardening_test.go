@@ -3,7 +3,9 @@ package hubclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -154,5 +156,35 @@ func TestTransportRefusesPlainHTTPToARemoteHost(t *testing.T) {
 	// The caller's client was copied, not changed.
 	if hc.CheckRedirect != nil || hc.Transport != tr {
 		t.Errorf("WithHTTPClient changed the caller's client: %+v", hc)
+	}
+}
+
+func TestPrintingAResponseShowsNoToken(t *testing.T) {
+	const jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJkZW1vIn0.the-bearer-itself"
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Limit", "60")
+		w.Header().Set("X-RateLimit-Remaining", "59")
+		coreWriteJSON(w, 200, `{"count":3,"next":"http://`+r.Host+`/v2/namespaces/acme/repositories?page=2&page_size=1","results":[{"name":"app"}]}`)
+	})
+	c := coreClient(t, cs.URL, WithToken(jwt))
+	_, resp, err := c.Repos.List(context.Background(), "acme", &RepoListOptions{ListOptions: ListOptions{PageSize: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	for _, h := range []slog.Handler{slog.NewTextHandler(&logged, nil), slog.NewJSONHandler(&logged, nil)} {
+		slog.New(h).Info("answer", "resp", resp, "value", *resp)
+	}
+	outs := []string{logged.String()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		outs = append(outs, fmt.Sprintf(verb, resp), fmt.Sprintf(verb, *resp), fmt.Sprintf(verb, []any{resp}))
+	}
+	for _, out := range outs {
+		if strings.Contains(out, "the-bearer-itself") || strings.Contains(out, "Bearer") {
+			t.Errorf("printed the token: %s", out)
+		}
+	}
+	if s := fmt.Sprintf("%+v", resp); !strings.Contains(s, "200 OK") || !strings.Contains(s, "count 3") || !strings.Contains(s, "59 of 60") {
+		t.Errorf("%%+v lost what the answer says: %s", s)
 	}
 }
