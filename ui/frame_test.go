@@ -270,3 +270,21 @@ func TestLeftMidLoadAListGoesOnFromWhereItStopped(t *testing.T) {
 		t.Fatalf("pages 1 and 2 were asked again: before %v, now %v", before, asked)
 	}
 }
+
+// TestMarkedReposSayWhyChangesWaitAndTheErrorLeavesWithTheMarks: p, e and
+// D with marks in Repos say why they do nothing; esc clears the marks and
+// the error about them together.
+func TestMarkedReposSayWhyChangesWaitAndTheErrorLeavesWithTheMarks(t *testing.T) {
+	d := demoDriver(t)
+	d.key("space", "space")
+	for _, k := range []string{"p", "e", "D"} {
+		d.key(k)
+		if d.app.mode != modeNormal || !strings.Contains(d.app.errText, "esc clears the 2 marks") {
+			t.Fatalf("%s with marks: mode %d, error %q", k, d.app.mode, d.app.errText)
+		}
+	}
+	d.key("esc")
+	if d.repos().l.tbl.MarkedCount() != 0 || d.app.errText != "" {
+		t.Fatalf("after esc: %d marks, error %q", d.repos().l.tbl.MarkedCount(), d.app.errText)
+	}
+}

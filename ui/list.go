@@ -363,6 +363,9 @@ func (l *list[T]) common(a *App, act Action) (cmd tea.Cmd, handled bool) {
 		if l.tbl.MarkedCount() > 0 {
 			l.tbl.ClearMarks()
 			l.markRule = ""
+			if a.errFrom == marksErr(l.coll.Key.String()) {
+				a.errText, a.errFull, a.errFrom = "", "", "" // the error was about these marks
+			}
 			return nil, true
 		}
 	}
@@ -471,6 +474,9 @@ func (l *list[T]) status(a *App) string {
 	}
 	return s
 }
+
+// marksErr owns an error about the marks of the list with key.
+func marksErr(key string) string { return "marks " + key }
 
 // since is "12s ago" style.
 func since(now, t time.Time) string {

@@ -36,8 +36,16 @@ func (p *reposPane) repoAction(a *App, act Action) (tea.Cmd, bool) {
 		return nil, true
 	}
 	full := r.Namespace + "/" + r.Name
-	if act == ActDelete && p.detail == nil && p.l.tbl.MarkedCount() > 0 {
-		a.setErr(fmt.Errorf("repositories are deleted one at a time, with the name typed: esc clears the %d marks, then D on one", p.l.tbl.MarkedCount()))
+	if n := p.l.tbl.MarkedCount(); p.detail == nil && n > 0 {
+		// Marks choose tags for a bulk delete; a repository change is made
+		// on one repository, so say so rather than act on the cursor row.
+		why := map[Action]string{
+			ActDelete:  "repositories are deleted one at a time, with the name typed",
+			ActPrivacy: "visibility is changed one repository at a time",
+			ActEdit:    "descriptions are edited one repository at a time",
+		}[act]
+		a.setErr(fmt.Errorf("%s: esc clears the %d marks, then %s on one", why, n, a.keys.Binding(act).Label))
+		a.errFrom = marksErr(p.l.coll.Key.String())
 		return nil, true
 	}
 	switch act {
