@@ -156,7 +156,8 @@ func (p *reposPane) footer(*App) []Action {
 	if p.detail != nil {
 		return []Action{ActBack, ActTags, ActEdit, ActPrivacy, ActDelete, ActCopy, ActRefresh}
 	}
-	return []Action{ActOpen, ActTags, ActNew, ActEdit, ActPrivacy, ActDelete, ActSort, ActMark, ActCopy, ActRefresh}
+	// In priority order: the footer shows what fits from the left.
+	return []Action{ActOpen, ActTags, ActSort, ActMark, ActCopy, ActDelete, ActNew, ActEdit, ActPrivacy, ActRefresh}
 }
 
 func (p *reposPane) status(a *App) string {
