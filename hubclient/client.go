@@ -35,7 +35,12 @@ const (
 	// that lives less than four margins is renewed after three quarters of
 	// its life instead.
 	refreshMargin = 60 * time.Second
-	maxErrorBody  = 64 << 10
+	// DefaultMaxBody bounds the body of a successful answer.
+	DefaultMaxBody = 32 << 20
+	// DefaultMaxExportBody bounds the body of a members CSV export.
+	DefaultMaxExportBody = 256 << 20
+	// maxErrorBody bounds the body of an error answer.
+	maxErrorBody = 64 << 10
 	// maxFullErrorBody bounds an error body read for request.errBody.
 	maxFullErrorBody = 16 << 20
 )
@@ -48,9 +53,11 @@ type Client struct {
 	readOnly    bool
 	concurrency int
 	pageSize    int // what ListAll asks for
-	retry       RetryPolicy
-	now         func() time.Time
-	sleep       func(ctx context.Context, d time.Duration) error
+	// maxBody and maxExportBody bound a 2xx body (request.large picks the second).
+	maxBody, maxExportBody int64
+	retry                  RetryPolicy
+	now                    func() time.Time
+	sleep                  func(ctx context.Context, d time.Duration) error
 
 	authMu  sync.Mutex // serialises sign-in
 	mu      sync.Mutex // guards the fields below
@@ -185,14 +192,16 @@ func WithClock(now func() time.Time) Option {
 func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		base:        base,
-		http:        &http.Client{Timeout: 60 * time.Second},
-		userAgent:   "hubtui/" + Version,
-		concurrency: DefaultConcurrency,
-		pageSize:    MaxPageSize,
-		retry:       RetryPolicy{Max: 4, Base: 250 * time.Millisecond, Cap: 8 * time.Second, MaxWait: 90 * time.Second},
-		now:         time.Now,
-		sleep:       sleepCtx,
+		base:          base,
+		http:          &http.Client{Timeout: 60 * time.Second},
+		userAgent:     "hubtui/" + Version,
+		concurrency:   DefaultConcurrency,
+		pageSize:      MaxPageSize,
+		maxBody:       DefaultMaxBody,
+		maxExportBody: DefaultMaxExportBody,
+		retry:         RetryPolicy{Max: 4, Base: 250 * time.Millisecond, Cap: 8 * time.Second, MaxWait: 90 * time.Second},
+		now:           time.Now,
+		sleep:         sleepCtx,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -408,6 +417,9 @@ type request struct {
 	// errBody, when set, receives the whole body of an error answer (up to
 	// maxFullErrorBody), for answers that list more than APIError.Body keeps.
 	errBody *[]byte
+	// large reads a successful body of up to Client.maxExportBody instead
+	// of Client.maxBody (the members CSV export).
+	large bool
 }
 
 // checkPath refuses a path with an empty, "." or ".." segment before
@@ -607,18 +619,27 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 		c.rate = resp.Rate
 		c.mu.Unlock()
 	}
-	limit := int64(-1)
+	var body []byte
 	if hr.StatusCode >= 300 {
-		limit = maxErrorBody
+		// An error body is cut at its cap: what it says fits well within.
+		limit := int64(maxErrorBody)
 		if r.errBody != nil {
 			limit = maxFullErrorBody
 		}
-	}
-	var body []byte
-	if limit > 0 {
 		body, err = io.ReadAll(io.LimitReader(hr.Body, limit))
 	} else {
-		body, err = io.ReadAll(hr.Body)
+		limit := c.maxBody
+		if r.large {
+			limit = c.maxExportBody
+		}
+		tooLarge := &BodyTooLargeError{Method: r.method, URL: req.URL.Path, Limit: limit}
+		if hr.ContentLength > limit {
+			return resp, nil, tooLarge
+		}
+		body, err = io.ReadAll(io.LimitReader(hr.Body, limit+1))
+		if int64(len(body)) > limit {
+			return resp, nil, tooLarge
+		}
 	}
 	if err != nil {
 		return resp, nil, fmt.Errorf("read answer: %w", err)
@@ -640,7 +661,8 @@ func isTerminal(err error) bool {
 	var tf *TwoFactorRequiredError
 	var ae *APIError
 	var re *RedirectError
-	return errors.As(err, &t) || errors.As(err, &tf) || errors.As(err, &ae) || errors.As(err, &re)
+	var bl *BodyTooLargeError
+	return errors.As(err, &t) || errors.As(err, &tf) || errors.As(err, &ae) || errors.As(err, &re) || errors.As(err, &bl)
 }
 
 func backoff(p RetryPolicy, attempt int) time.Duration {

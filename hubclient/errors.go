@@ -222,6 +222,31 @@ func (e *RedirectError) Error() string {
 	return fmt.Sprintf("%s %s: %d %s: redirect to %s not followed (the Hub API does not redirect)", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), where)
 }
 
+// BodyTooLargeError is a successful answer whose body is larger than the
+// client reads (DefaultMaxBody, DefaultMaxExportBody for a members export).
+// Nothing of it is kept, and the request is not repeated.
+type BodyTooLargeError struct {
+	Method string
+	URL    string // the path that was asked for
+	Limit  int64  // bytes
+}
+
+// Error names the request and the limit.
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("response from %s %s: body larger than %s", e.Method, e.URL, byteSize(e.Limit))
+}
+
+// byteSize writes n in the largest binary unit that divides it.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // ValidationError is returned before anything is sent when an argument breaks
 // a rule the API document states.
 type ValidationError struct {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,4 +188,117 @@ func TestPrintingAResponseShowsNoToken(t *testing.T) {
 	if s := fmt.Sprintf("%+v", resp); !strings.Contains(s, "200 OK") || !strings.Contains(s, "count 3") || !strings.Contains(s, "59 of 60") {
 		t.Errorf("%%+v lost what the answer says: %s", s)
 	}
+}
+
+// streamBytes writes n bytes of JSON (a repository whose full description
+// is n bytes long) in small flushed chunks, so no Content-Length is sent,
+// and returns how many bytes went out before the client hung up.
+func streamBytes(w http.ResponseWriter, n int, withLength bool) int {
+	head, tail := `{"name":"app","namespace":"acme","full_description":"`, `"}`
+	w.Header().Set("Content-Type", "application/json")
+	if withLength {
+		w.Header().Set("Content-Length", strconv.Itoa(len(head)+n+len(tail)))
+	}
+	sent, _ := io.WriteString(w, head)
+	chunk := strings.Repeat("x", 4096)
+	for left := n; left > 0; left -= len(chunk) {
+		k, err := io.WriteString(w, chunk[:min(len(chunk), left)])
+		sent += k
+		if err != nil {
+			return sent
+		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	k, _ := io.WriteString(w, tail)
+	return sent + k
+}
+
+func TestSuccessfulBodiesAreCapped(t *testing.T) {
+	var read atomic.Int64 // bytes the client read of the endless body
+	csv := "Name,Username,Email,Type,Permission,Teams,Date Joined\n" + strings.Repeat("Ann,ann,ann@example.com,User,Member,,2024-01-02 03:04:05\n", 60)
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v2/namespaces/acme/repositories/chunked":
+			streamBytes(w, 64<<10, false)
+		case "/v2/namespaces/acme/repositories/endless": // 8 MiB, far past the cap
+			streamBytes(w, 8<<20, false)
+		case "/v2/namespaces/acme/repositories/announced":
+			streamBytes(w, 64<<10, true)
+		case "/v2/namespaces/acme/repositories/small":
+			streamBytes(w, 1<<10, false)
+		case "/v2/orgs/acme/members/export", "/v2/orgs/big/members/export":
+			body := csv
+			if strings.Contains(r.URL.Path, "big") {
+				body = strings.Repeat(csv, 4)
+			}
+			w.Header().Set("Content-Type", "text/csv")
+			_, _ = io.WriteString(w, body)
+		default:
+			coreWriteJSON(w, 404, `{"detail":"no"}`)
+		}
+	})
+	c := coreClient(t, cs.URL, WithHTTPClient(&http.Client{Transport: countingTransport{&read, &http.Transport{DisableKeepAlives: true}}}))
+	c.maxBody, c.maxExportBody = 16<<10, 8<<10 // the CSV is 3.4 KiB, four of them 13.6 KiB
+	ctx := context.Background()
+	for _, name := range []string{"chunked", "endless", "announced"} {
+		before := cs.total()
+		read.Store(0)
+		_, _, err := c.Repos.Get(ctx, "acme", name)
+		want := "response from GET /v2/namespaces/acme/repositories/" + name + ": body larger than 16 KiB"
+		var tl *BodyTooLargeError
+		if !errors.As(err, &tl) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", name, err, want)
+		}
+		if n := cs.total() - before; n != 1 {
+			t.Errorf("%s: %d requests, want 1 (a body too large is not asked for again)", name, n)
+		}
+		if n := read.Load(); n > c.maxBody+1 {
+			t.Errorf("%s: read %d bytes of the body, cap %d", name, n, c.maxBody)
+		} else {
+			t.Logf("%s: read %d bytes of the body (cap %d)", name, n, c.maxBody)
+		}
+	}
+	if _, _, err := c.Repos.Get(ctx, "acme", "small"); err != nil {
+		t.Errorf("a body under the cap: %v", err)
+	}
+	// The members export has its own, larger cap.
+	c.maxBody = 1 << 10
+	ex, _, err := c.Members.Export(ctx, "acme")
+	if err != nil || len(ex.Rows) != 60 {
+		t.Fatalf("export under its cap: %v", err)
+	}
+	_, _, err = c.Members.Export(ctx, "big")
+	if want := "response from GET /v2/orgs/big/members/export: body larger than 8 KiB"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("export over its cap: err = %v, want %q", err, want)
+	}
+	if got := byteSize(DefaultMaxBody); got != "32 MiB" {
+		t.Errorf("byteSize(DefaultMaxBody) = %q", got)
+	}
+}
+
+// countingTransport counts the body bytes the client reads.
+type countingTransport struct {
+	n    *atomic.Int64
+	base http.RoundTripper
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(r)
+	if resp != nil {
+		resp.Body = countingBody{resp.Body, c.n}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b countingBody) Read(p []byte) (int, error) {
+	k, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(k))
+	return k, err
 }

@@ -215,7 +215,7 @@ func (s *MemberService) Export(ctx context.Context, org string) (*MemberExport, 
 		return nil, nil, err
 	}
 	var raw []byte
-	resp, err := s.c.do(ctx, request{method: http.MethodGet, path: path("/v2/orgs/%s/members/export", org), accept: "text/csv"}, &raw)
+	resp, err := s.c.do(ctx, request{method: http.MethodGet, path: path("/v2/orgs/%s/members/export", org), accept: "text/csv", large: true}, &raw)
 	if err != nil {
 		return nil, resp, fmt.Errorf("export members of %s: %w", org, err)
 	}
