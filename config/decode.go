@@ -657,6 +657,9 @@ func (d *decoder) keys(v *yaml.Node) (map[string][]string, map[string]int, error
 			if strings.TrimSpace(key) == "" {
 				return d.errAt(item, "keys.%s has an empty key name", action)
 			}
+			if err := CheckKey(key); err != nil {
+				return d.errAt(item, "keys.%s: %v", action, err)
+			}
 			list = append(list, key)
 		}
 		out[action] = list

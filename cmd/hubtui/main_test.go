@@ -31,6 +31,10 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(badKeys, []byte("keys:\n  fly: [f]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	badKeyName := filepath.Join(dir, "keyname.yaml")
+	if err := os.WriteFile(badKeyName, []byte("theme: dark\nkeys:\n  quit: [q, ctrl+zz]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		args []string
 		code int
@@ -41,6 +45,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"--config", bad}, 2, bad + ":2:"},
 		{[]string{"--config", badKeys}, 2, badKeys + `:2: keys.fly: unknown action "fly"`},
+		{[]string{"--config", badKeyName}, 2, badKeyName + `:3: keys.quit: "ctrl+zz" is not a key`},
 		{[]string{"--hub-url", "http://hub.example.com"}, 2, "--hub-url"},
 		{[]string{"export"}, 2, "usage: hubtui export repos"},
 		{[]string{"export", "repos", "--demo", "--format", "xml"}, 2, `--format "xml"`},
