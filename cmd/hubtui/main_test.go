@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hubtui/hubtui/config"
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui"
 )
 
 func noEnv(string) string { return "" }
@@ -115,5 +117,18 @@ func TestFlagErrorsAreSaidOnce(t *testing.T) {
 	code, _, errs := runArgs(t, "export", "repos", "--demo", "--format")
 	if code != 2 || strings.Count(errs, "flag needs an argument") != 1 {
 		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestDefaultKeysPassTheConfigCheck keeps the config file's key-name check
+// and the built-in key map in step: a default key written in the file must
+// be accepted.
+func TestDefaultKeysPassTheConfigCheck(t *testing.T) {
+	for _, b := range ui.DefaultKeymap().Bindings() {
+		for _, k := range b.Keys {
+			if err := config.CheckKey(k); err != nil {
+				t.Errorf("default key of %s: %v", b.Action, err)
+			}
+		}
 	}
 }
