@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +76,10 @@ type Config struct {
 	// KeyLines is the line of each action under keys:, so a key map that
 	// rejects an action can point at it.
 	KeyLines map[string]int
+	// Warnings are problems with the file that do not stop hubtui but that
+	// the user should hear of, such as a file other users can change. Load
+	// fills them in; the caller shows them.
+	Warnings []string
 }
 
 // Context is one Docker Hub account and organization to work with.
@@ -145,20 +148,29 @@ func DefaultContext() Context {
 // Load reads and validates the configuration file at path. Problems with
 // the file's content are returned as *Error; a missing or unreadable file
 // as a wrapped error that matches fs.ErrNotExist or fs.ErrPermission.
+//
+// Anything but a regular file (a named pipe, a directory, a device) is
+// refused with an *Error. A file or directory that other users can change,
+// or that belongs to another user, is read but noted in Config.Warnings.
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+	f, st, err := openConfig(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config %s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read config %s: %w", path, err)
+		return nil, readError(path, err)
 	}
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("the file is larger than %d bytes; is it the right file?", MaxFileSize)}
 	}
-	return Parse(path, data)
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Warnings = fileWarnings(path, st)
+	return cfg, nil
 }
 
 // Parse decodes and validates configuration data; name is used as the file

@@ -47,7 +47,7 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			org = sess.Org
 		}
 	} else {
-		cfg, err := loadConfig(f.config)
+		cfg, err := loadConfig(f.config, stderr)
 		if err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	if fs.NArg() > 0 {
 		return report(stderr, usageError{fmt.Sprintf("unexpected argument %q (see hubtui --help)", fs.Arg(0))})
 	}
-	return report(stderr, runTUI(f, getenv))
+	return report(stderr, runTUI(f, stderr, getenv))
 }
 
 // report prints err and returns its exit code.
@@ -121,12 +121,29 @@ func report(stderr io.Writer, err error) int {
 	return exitError
 }
 
-// loadConfig reads --config or the default file.
-func loadConfig(path string) (*config.Config, error) {
+// loadConfig reads --config or the default file and prints what is unsafe
+// about it to stderr.
+func loadConfig(path string, stderr io.Writer) (*config.Config, error) {
+	var cfg *config.Config
+	var err error
 	if path != "" {
-		return config.Load(path)
+		cfg, err = config.Load(path)
+	} else {
+		cfg, err = config.LoadDefault()
 	}
-	return config.LoadDefault()
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		warn(stderr, w)
+	}
+	return cfg, nil
+}
+
+// warn prints a warning, sanitised: it may hold a path or words from a
+// program or server.
+func warn(stderr io.Writer, msg string) {
+	fmt.Fprintln(stderr, "hubtui: warning:", sanitize.String(msg))
 }
 
 // target is where and as whom to connect.
@@ -230,8 +247,8 @@ func startDemo(activity float64) (ui.Session, func(), error) {
 	return ui.Session{Client: c, Context: "demo", HubURL: url, User: hubsim.DemoUser, Org: hubsim.DemoOrg}, stop, nil
 }
 
-func runTUI(f flags, getenv func(string) string) error {
-	cfg, err := loadConfig(f.config)
+func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := loadConfig(f.config, stderr)
 	if err != nil {
 		return err
 	}

@@ -132,3 +132,41 @@ func TestDefaultKeysPassTheConfigCheck(t *testing.T) {
 		}
 	}
 }
+
+// envOf returns a getenv that knows only m, with DOCKER_CONFIG pointing at
+// an empty directory so no real Docker login is found.
+func envOf(t *testing.T, m map[string]string) func(string) string {
+	t.Helper()
+	dockerDir := t.TempDir()
+	return func(k string) string {
+		if k == "DOCKER_CONFIG" {
+			if v, ok := m[k]; ok {
+				return v
+			}
+			return dockerDir
+		}
+		return m[k]
+	}
+}
+
+func runEnv(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb, getenv)
+	return code, out.String(), errb.String()
+}
+
+func TestConfigFileOthersCanChangeIsWarnedAbout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("theme: dark\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runEnv(t, envOf(t, nil), "export", "repos", "--org", "acme", "--config", path)
+	want := "hubtui: warning: " + path + " can be changed by other users (mode 0666)"
+	if code != 2 || !strings.Contains(errs, want) {
+		t.Fatalf("exit %d, stderr %q; want exit 2 (no credentials) and %q", code, errs, want)
+	}
+}
