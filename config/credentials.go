@@ -17,6 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
 // Credential sources, environment variables and Docker constants.
@@ -44,6 +47,8 @@ const (
 	redacted            = "[redacted]"
 	maxDockerConfigSize = 8 << 20
 	maxHelperOutput     = 1 << 20
+	maxHelperStderr     = 4096
+	maxHelperWords      = 300
 )
 
 // Credential is a user name and secret (password or access token) for
@@ -133,18 +138,19 @@ func FromEnv(getenv func(string) string) (cred Credential, ok bool) {
 // ExecHelper is the real one; tests pass a fake.
 type HelperRunner func(ctx context.Context, helper string, args []string, stdin []byte) ([]byte, error)
 
-// helperError is a credential helper that failed; Output is what it printed.
+// helperError is a credential helper that failed. It never holds the
+// helper's stdout, which can hold the secret: only its stderr, cleaned.
 type helperError struct {
 	program string
 	verb    string
-	output  string
+	stderr  string
 	err     error
 }
 
 func (e *helperError) Error() string {
-	msg := fmt.Sprintf("%s %s: %v", e.program, e.verb, e.err)
-	if e.output != "" {
-		msg += ": " + e.output
+	msg := fmt.Sprintf("%s %s failed: %v", e.program, e.verb, e.err)
+	if e.stderr != "" {
+		msg += ": " + e.stderr
 	}
 	return msg
 }
@@ -152,8 +158,10 @@ func (e *helperError) Error() string {
 func (e *helperError) Unwrap() error { return e.err }
 
 // ExecHelper runs docker-credential-HELPER from PATH with args and stdin,
-// stopping it after HelperTimeout. When the helper fails, the error holds
-// the first line of what it printed.
+// stopping it after HelperTimeout. When the helper fails it returns what
+// the helper printed on stdout (for callers that look for "credentials not
+// found") and an error that names the helper and quotes only its stderr,
+// cleaned of control characters and trimmed: stdout can hold the secret.
 func ExecHelper(ctx context.Context, helper string, args []string, stdin []byte) ([]byte, error) {
 	if err := checkHelperName(helper); err != nil {
 		return nil, err
@@ -165,7 +173,7 @@ func ExecHelper(ctx context.Context, helper string, args []string, stdin []byte)
 	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stdout, stderr limitedBuffer
-	stdout.max, stderr.max = maxHelperOutput, 4096
+	stdout.max, stderr.max = maxHelperOutput, maxHelperStderr
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
@@ -178,11 +186,7 @@ func ExecHelper(ctx context.Context, helper string, args []string, stdin []byte)
 	case ctx.Err() != nil:
 		return nil, &helperError{program: program, verb: verb, err: fmt.Errorf("gave no answer in time (limit %s): %w", HelperTimeout, ctx.Err())}
 	}
-	out := firstLine(stdout.String())
-	if out == "" {
-		out = firstLine(stderr.String())
-	}
-	return stdout.Bytes(), &helperError{program: program, verb: verb, output: out, err: err}
+	return stdout.Bytes(), &helperError{program: program, verb: verb, stderr: helperWords(stderr.String()), err: err}
 }
 
 // limitedBuffer keeps the first max bytes written to it and drops the rest.
@@ -202,13 +206,14 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
+// helperWords makes a helper's stderr fit for one line of an error message:
+// sanitised (no escape sequences, control or bidi characters), runs of
+// white space (line breaks too) made one space, trimmed and cut to
+// maxHelperWords runes.
+func helperWords(s string) string {
+	s = strings.Join(strings.Fields(sanitize.String(s)), " ")
+	if utf8.RuneCountInString(s) > maxHelperWords {
+		s = string([]rune(s)[:maxHelperWords]) + "…"
 	}
 	return s
 }
@@ -236,6 +241,10 @@ func helperGet(ctx context.Context, run HelperRunner, helper, serverURL string) 
 	if err != nil {
 		if helperNotFound(out, err) {
 			return Credential{}, false, nil
+		}
+		var he *helperError
+		if errors.As(err, &he) { // it names the helper itself
+			return Credential{}, false, fmt.Errorf("look up the login for %s: %w", serverURL, err)
 		}
 		return Credential{}, false, fmt.Errorf("ask %s%s for %s: %w", helperProgramPrefix, helper, serverURL, err)
 	}
@@ -283,6 +292,10 @@ func storeCtx(ctx context.Context, helper string, run HelperRunner, serverURL, u
 		return fmt.Errorf("store credential: %w", err)
 	}
 	if _, err := run(ctx, helper, []string{"store"}, payload); err != nil {
+		var he *helperError
+		if errors.As(err, &he) { // it names the helper itself
+			return fmt.Errorf("store credential for %s: %w", serverURL, err)
+		}
 		return fmt.Errorf("store credential for %s in %s%s: %w", serverURL, helperProgramPrefix, helper, err)
 	}
 	return nil
