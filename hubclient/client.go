@@ -53,6 +53,8 @@ type Client struct {
 	readOnly    bool
 	concurrency int
 	pageSize    int // what ListAll asks for
+	// maxListItems and maxListPages bound one ListAll (0: the defaults).
+	maxListItems, maxListPages int
 	// maxBody and maxExportBody bound a 2xx body (request.large picks the second).
 	maxBody, maxExportBody int64
 	retry                  RetryPolicy

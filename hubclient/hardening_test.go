@@ -302,3 +302,159 @@ func (b countingBody) Read(p []byte) (int, error) {
 	b.n.Add(int64(k))
 	return k, err
 }
+
+// hostileList serves /v2/namespaces/acme/repositories without a count:
+// page p holds per(p) repositories and its next link points to page p+1
+// with page_size linkSize, until page stop (0: never).
+func hostileList(t *testing.T, per func(page, size int) int, linkSize string, stop int) *coreServer {
+	t.Helper()
+	return coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		page, _ := strconv.Atoi(q.Get("page"))
+		size, _ := strconv.Atoi(q.Get("page_size"))
+		if size < 1 || size > MaxPageSize {
+			coreWriteJSON(w, 400, `{"fields":{"page_size":["Ensure this value is less than or equal to 100."]}}`)
+			return
+		}
+		items := make([]string, per(page, size))
+		for i := range items {
+			items[i] = fmt.Sprintf(`{"name":"r%d-%d","namespace":"acme"}`, page, i)
+		}
+		next := "null"
+		if stop == 0 || page < stop {
+			next = fmt.Sprintf(`"http://%s%s?page=%d&page_size=%s"`, r.Host, r.URL.Path, page+1, linkSize)
+		}
+		coreWriteJSON(w, 200, `{"next":`+next+`,"results":[`+strings.Join(items, ",")+`]}`)
+	})
+}
+
+func repoPages(c *Client) PageFunc[Repository] {
+	return func(ctx context.Context, o ListOptions) ([]Repository, *Response, error) {
+		return c.Repos.List(ctx, "acme", &RepoListOptions{ListOptions: o})
+	}
+}
+
+func TestListAllStopsFollowingEndlessNextLinks(t *testing.T) {
+	// Two rows a page and always a next link (until page 300, so that a
+	// client without a bound ends too, without an error).
+	cs := hostileList(t, func(int, int) int { return 2 }, "2", 300)
+	c := coreClient(t, cs.URL, WithListLimits(0, 10))
+	items, err := ListAll(context.Background(), c, repoPages(c), nil)
+	if !errors.Is(err, ErrListTooLong) || !strings.Contains(err.Error(), "stopped after 10 pages") {
+		t.Errorf("err = %v, want ErrListTooLong after 10 pages", err)
+	}
+	if n := cs.total(); n != 10 || len(items) != 20 {
+		t.Errorf("%d requests, %d items; want 10 and 20", n, len(items))
+	}
+
+	// Full pages: the item bound stops it (and derives the page bound).
+	cs = hostileList(t, func(_, size int) int { return size }, "100", 300)
+	c = coreClient(t, cs.URL, WithListLimits(250, 0))
+	items, err = ListAll(context.Background(), c, repoPages(c), nil)
+	if !errors.Is(err, ErrListTooLong) || !strings.Contains(err.Error(), "more than 250 items") {
+		t.Errorf("err = %v, want ErrListTooLong past 250 items", err)
+	}
+	if n := cs.total(); n != 3 || len(items) != 200 {
+		t.Errorf("%d requests, %d items; want 3 and 200", n, len(items))
+	}
+
+	// The default bounds: a million items, ten thousand pages of 100.
+	var lim listLimits
+	lim.init(0, 0, MaxPageSize)
+	if lim.maxItems != 1_000_000 || lim.maxPages != 10_000 {
+		t.Errorf("default limits %+v", lim)
+	}
+	if _, err := New(WithListLimits(-1, 0)); err == nil {
+		t.Error("negative limit accepted")
+	}
+
+	// Pages has the default bounds: an endless list of one row a page
+	// stops after 10,000 pages.
+	calls := 0
+	endless := func(_ context.Context, o ListOptions) ([]int, *Response, error) {
+		calls++
+		if calls > 20_000 {
+			return nil, &Response{}, nil // the end, for an unbounded iterator
+		}
+		return []int{o.Page}, &Response{Next: fmt.Sprintf("http://127.0.0.1/x?page=%d&page_size=1", o.Page+1)}, nil
+	}
+	var last error
+	for _, err := range Pages(context.Background(), PageFunc[int](endless)) {
+		last = err
+	}
+	if !errors.Is(last, ErrListTooLong) || calls != 10_000 {
+		t.Errorf("Pages: %d calls, last error %v; want 10000 and ErrListTooLong", calls, last)
+	}
+}
+
+func TestListAllRefusesOversizePages(t *testing.T) {
+	// 150 rows when 100 were asked for, without a count.
+	cs := hostileList(t, func(int, int) int { return 150 }, "100", 3)
+	c := coreClient(t, cs.URL)
+	if _, err := ListAll(context.Background(), c, repoPages(c), nil); !errors.Is(err, ErrBadPage) ||
+		!strings.Contains(err.Error(), "page 1 has 150 items but 100 were asked for") {
+		t.Errorf("first page: err = %v, want ErrBadPage", err)
+	}
+	if n := cs.total(); n != 1 {
+		t.Errorf("%d requests after an oversize first page", n)
+	}
+	// A later page that is too large, following links and planning pages from a count.
+	for _, count := range []string{"", `"count":500,`} {
+		cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			n := 100
+			if page == 3 {
+				n = 101
+			}
+			items := make([]string, n)
+			for i := range items {
+				items[i] = `{"name":"x"}`
+			}
+			next := "null" // five pages
+			if page < 5 {
+				next = `"http://` + r.Host + r.URL.Path + `?page=` + strconv.Itoa(page+1) + `&page_size=100"`
+			}
+			coreWriteJSON(w, 200, `{`+count+`"next":`+next+`,"results":[`+strings.Join(items, ",")+`]}`)
+		})
+		c := coreClient(t, cs.URL)
+		items, err := ListAll(context.Background(), c, repoPages(c), nil)
+		if !errors.Is(err, ErrBadPage) || !strings.Contains(err.Error(), "page 3 has 101 items") {
+			t.Errorf("%q: err = %v (%d items), want ErrBadPage for page 3", count, err, len(items))
+		}
+	}
+	// Pages refuses it as well.
+	for _, err := range Pages(context.Background(), repoPages(c)) {
+		if !errors.Is(err, ErrBadPage) {
+			t.Errorf("Pages: err = %v, want ErrBadPage", err)
+		}
+		break
+	}
+}
+
+func TestListAllClampsNextPageSize(t *testing.T) {
+	// Next links ask for page_size=1000, which the Hub (and Repos.List)
+	// refuse; the list goes on with pages of 100.
+	cs := hostileList(t, func(page, size int) int { return min(size, 250-100*(page-1)) }, "1000", 3)
+	c := coreClient(t, cs.URL)
+	items, err := ListAll(context.Background(), c, repoPages(c), nil)
+	if err != nil || len(items) != 250 || cs.total() != 3 {
+		t.Fatalf("ListAll: %d items, %d requests, err %v; want 250, 3, nil", len(items), cs.total(), err)
+	}
+	n := 0
+	for items, err := range Pages(context.Background(), repoPages(c)) {
+		if err != nil {
+			t.Fatalf("Pages: %v", err)
+		}
+		n += len(items)
+	}
+	if n != 250 {
+		t.Errorf("Pages read %d items, want 250", n)
+	}
+	// An empty page ends the list even when it links to a next one.
+	cs = hostileList(t, func(page, size int) int { return map[int]int{1: size}[page] }, "100", 0)
+	c = coreClient(t, cs.URL)
+	items, err = ListAll(context.Background(), c, repoPages(c), nil)
+	if err != nil || len(items) != 100 || cs.total() != 2 {
+		t.Errorf("empty page with a next link: %d items, %d requests, err %v", len(items), cs.total(), err)
+	}
+}

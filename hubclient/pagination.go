@@ -2,6 +2,7 @@ package hubclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -90,12 +91,25 @@ func ParsePageLink(link string) (page, pageSize int, err error) {
 }
 
 // Pages iterates over a list page by page, following next links, until the
-// last page or the first error.
+// last page or the first error. It stops with an error wrapping
+// ErrListTooLong past DefaultMaxListItems items (or as many pages of
+// MaxPageSize), and with one wrapping ErrBadPage when a page holds more
+// items than were asked for. A page_size in a next link above MaxPageSize
+// is read as MaxPageSize.
 func Pages[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[[]T, error] {
 	return func(yield func([]T, error) bool) {
 		opt := ListOptions{Page: 1, PageSize: MaxPageSize}
-		for {
+		var lim listLimits
+		lim.init(DefaultMaxListItems, 0, MaxPageSize)
+		for n := 1; ; n++ {
+			if n > lim.maxPages {
+				yield(nil, lim.check(n, opt, 0))
+				return
+			}
 			items, resp, err := fetch(ctx, opt)
+			if err == nil {
+				err = lim.check(n, opt, len(items))
+			}
 			if err != nil {
 				yield(nil, err)
 				return
@@ -116,7 +130,7 @@ func Pages[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[[]T, error] 
 			}
 			opt.Page = next
 			if size > 0 {
-				opt.PageSize = size
+				opt.PageSize = min(size, MaxPageSize)
 			}
 		}
 	}
@@ -126,13 +140,88 @@ func Pages[T any](ctx context.Context, fetch PageFunc[T]) iter.Seq2[[]T, error] 
 // ListAll; page is 1-based and items are that page's rows.
 type PageHandler[T any] func(page int, items []T)
 
+// DefaultMaxListItems is the most items ListAll and Pages read of one list
+// (see WithListLimits).
+const DefaultMaxListItems = 1_000_000
+
+// Errors of a list whose paging cannot be trusted.
+const (
+	// ErrListTooLong is wrapped when a list goes on past the items or
+	// pages the client reads (see WithListLimits).
+	ErrListTooLong = Error("hubclient: the list is longer than the client reads")
+	// ErrBadPage is wrapped when a page holds more items than were asked for.
+	ErrBadPage = Error("hubclient: the Hub sent a page larger than asked for")
+)
+
+// WithListLimits bounds how much of one list ListAll reads: at most
+// maxItems items (0 means DefaultMaxListItems) in at most maxPages pages (0
+// means as many pages as maxItems fill at the client's page size). Past
+// either, ListAll stops with an error wrapping ErrListTooLong, so a server
+// that always points to a next page cannot keep a load going forever.
+func WithListLimits(maxItems, maxPages int) Option {
+	return func(c *Client) error {
+		if maxItems < 0 {
+			return &ValidationError{"max items", "must not be negative"}
+		}
+		if maxPages < 0 {
+			return &ValidationError{"max pages", "must not be negative"}
+		}
+		c.maxListItems, c.maxListPages = maxItems, maxPages
+		return nil
+	}
+}
+
+// listLimits counts the pages and items of one listing against its bounds.
+type listLimits struct {
+	maxItems, maxPages int
+	items              int
+}
+
+func (l *listLimits) init(maxItems, maxPages, pageSize int) {
+	if maxItems <= 0 {
+		maxItems = DefaultMaxListItems
+	}
+	if maxPages <= 0 {
+		maxPages = (maxItems-1)/max(pageSize, 1) + 1
+	}
+	l.maxItems, l.maxPages = maxItems, maxPages
+}
+
+// check counts page n (the nth page read, 1-based), asked with opt, that
+// held got items.
+func (l *listLimits) check(n int, opt ListOptions, got int) error {
+	if size := opt.PageSize; size > 0 && got > size {
+		return fmt.Errorf("page %d has %d items but %d were asked for: %w", max(opt.Page, 1), got, size, ErrBadPage)
+	}
+	l.items += got
+	if l.items > l.maxItems {
+		return fmt.Errorf("stopped at page %d: more than %d items: %w", max(opt.Page, 1), l.maxItems, ErrListTooLong)
+	}
+	if n > l.maxPages {
+		return fmt.Errorf("stopped after %d pages and %d items: the Hub keeps pointing to a next page: %w", n-1, l.items-got, ErrListTooLong)
+	}
+	return nil
+}
+
 // ListAll reads page 1, learns count, then fetches the remaining pages
 // concurrently (at most the client's concurrency, fewer when the rate budget
 // runs low) and returns every item in server order. onPage, when not nil, is
 // called for each page as it lands, so a UI can show rows while the rest stream in;
 // its calls never overlap.
+//
+// Without a usable count it follows next links one by one. Either way it
+// reads at most the client's list limits (see WithListLimits; past them the
+// error wraps ErrListTooLong, with the items read so far), refuses a page
+// holding more items than were asked for (ErrBadPage), and reads a
+// page_size above MaxPageSize in a next link as MaxPageSize.
 func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) ([]T, error) {
-	first, resp, err := fetch(ctx, ListOptions{Page: 1, PageSize: c.pageSize})
+	var lim listLimits
+	lim.init(c.maxListItems, c.maxListPages, c.pageSize)
+	opt := ListOptions{Page: 1, PageSize: c.pageSize}
+	first, resp, err := fetch(ctx, opt)
+	if err == nil {
+		err = lim.check(1, opt, len(first))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +232,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		return first, nil
 	}
 	size := len(first)
-	if resp.Count <= size || (resp.Count-1)/size+1 > maxListPages {
+	if resp.Count <= size || resp.Count > lim.maxItems {
 		// No usable count (or one too large to believe): follow next links one by one.
 		all := append([]T(nil), first...)
 		last := 1
@@ -159,22 +248,32 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 			if sz == 0 {
 				sz = c.pageSize
 			}
-			items, r, err := fetch(ctx, ListOptions{Page: np, PageSize: sz})
+			opt := ListOptions{Page: np, PageSize: min(sz, MaxPageSize)}
+			if p > lim.maxPages {
+				return all, lim.check(p, opt, 0)
+			}
+			items, r, err := fetch(ctx, opt)
 			if err != nil {
 				return all, fmt.Errorf("page %d: %w", np, err)
+			}
+			if err := lim.check(p, opt, len(items)); err != nil {
+				return all, err
 			}
 			all = append(all, items...)
 			if onPage != nil {
 				onPage(p, items)
 			}
 			if r == nil || len(items) == 0 {
-				break
+				break // an empty page ends the list, whatever its next link says
 			}
 			next = r.Next
 		}
 		return all, nil
 	}
 	pages := (resp.Count-1)/size + 1
+	if pages > lim.maxPages {
+		return nil, fmt.Errorf("the list has %d items in pages of %d, more than %d pages: %w", resp.Count, size, lim.maxPages, ErrListTooLong)
+	}
 	results := make([][]T, pages)
 	results[0] = first
 	workers := c.budgetWorkers(pages - 1)
@@ -199,13 +298,20 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 					return
 				}
 				items, _, err := fetch(ctx, ListOptions{Page: p, PageSize: size})
+				if err == nil && len(items) > size {
+					err = fmt.Errorf("page %d has %d items but %d were asked for: %w", p, len(items), size, ErrBadPage)
+				}
 				if err != nil {
 					if IsStatus(err, 404) {
 						for cur := end.Load(); int64(p) < cur && !end.CompareAndSwap(cur, int64(p)); cur = end.Load() {
 						}
 						continue
 					}
-					once.Do(func() { firstErr = fmt.Errorf("page %d: %w", p, err); cancel() })
+					if errors.Is(err, ErrBadPage) {
+						once.Do(func() { firstErr = err; cancel() })
+					} else {
+						once.Do(func() { firstErr = fmt.Errorf("page %d: %w", p, err); cancel() })
+					}
 					return
 				}
 				results[p-1] = items
@@ -245,10 +351,6 @@ feed:
 	}
 	return all, nil
 }
-
-// maxListPages bounds the pages ListAll believes a count announces; beyond
-// it ListAll follows next links instead of planning the pages up front.
-const maxListPages = 1 << 20
 
 // pace holds a ListAll worker back while the rate budget is down to its
 // reserve, until the window resets, so a long listing leaves room for the
