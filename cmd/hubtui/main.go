@@ -324,8 +324,14 @@ func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
 			return sess, sess.Client.Auth.SignIn(ctx)
 		}
 	}
-	p := tea.NewProgram(ui.New(opts))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	app := ui.New(opts)
+	p := tea.NewProgram(app)
+	_, err = p.Run()
+	// On the way out, say which changes were quit in the middle of.
+	for _, line := range app.Unfinished() {
+		fmt.Fprintln(stderr, "hubtui: "+line)
+	}
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
