@@ -31,6 +31,8 @@ const (
 	MaxPageSize = 100
 	// DefaultConcurrency bounds ListAll's parallel page fetches.
 	DefaultConcurrency = 8
+	// DefaultLoadDeadline is how long one ListAll may take (see WithLoadDeadline).
+	DefaultLoadDeadline = 2 * time.Minute
 	// refreshMargin is how long before its exp a JWT is renewed; a token
 	// that lives less than four margins is renewed after three quarters of
 	// its life instead.
@@ -55,6 +57,7 @@ type Client struct {
 	pageSize    int // what ListAll asks for
 	// maxListItems and maxListPages bound one ListAll (0: the defaults).
 	maxListItems, maxListPages int
+	loadDeadline               time.Duration // how long one ListAll may take; 0 for ever
 	// maxBody and maxExportBody bound a 2xx body (request.large picks the second).
 	maxBody, maxExportBody int64
 	retry                  RetryPolicy
@@ -185,6 +188,26 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *Client) error { c.retry = p; return nil }
 }
 
+// WithLoadDeadline sets how long one ListAll may take in all (default
+// DefaultLoadDeadline; 0 means no limit). Past it ListAll stops with a
+// *DeadlineError. A deadline of the caller's context that comes sooner is
+// kept.
+func WithLoadDeadline(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return &ValidationError{"load deadline", "must not be negative"}
+		}
+		c.loadDeadline = d
+		return nil
+	}
+}
+
+// LoadDeadline is how long one ListAll may take (0: no limit). A load
+// started now ends at the latest at time.Now().Add(LoadDeadline()); the
+// context ListAll hands to its PageFunc carries that deadline, so
+// ctx.Deadline() there tells the current load's.
+func (c *Client) LoadDeadline() time.Duration { return c.loadDeadline }
+
 // WithClock replaces the clock used for token expiry (tests).
 func WithClock(now func() time.Time) Option {
 	return func(c *Client) error { c.now = now; return nil }
@@ -199,6 +222,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent:     "hubtui/" + Version,
 		concurrency:   DefaultConcurrency,
 		pageSize:      MaxPageSize,
+		loadDeadline:  DefaultLoadDeadline,
 		maxBody:       DefaultMaxBody,
 		maxExportBody: DefaultMaxExportBody,
 		retry:         RetryPolicy{Max: 4, Base: 250 * time.Millisecond, Cap: 8 * time.Second, MaxWait: 90 * time.Second},
@@ -491,6 +515,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		u.RawQuery = r.query.Encode()
 	}
 	refreshed := false
+	timedOut := false // an attempt has hit the client timeout
 	attempt := 0
 	for {
 		resp, body, err := c.once(ctx, r, u.String(), payload)
@@ -546,6 +571,13 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 			}
 		} else if !idempotent(r.method) || attempt >= c.retry.Max {
 			return resp, fmt.Errorf("%s %s: %w", r.method, u.Path, err)
+		} else if isTimeout(err) {
+			// A stalled Hub is asked once more, not Max times: each try
+			// waits the whole client timeout.
+			if timedOut {
+				return resp, fmt.Errorf("%s %s: timed out twice: %w", r.method, u.Path, err)
+			}
+			timedOut = true
 		}
 		wait := backoff(c.retry, attempt)
 		if resp != nil {
@@ -651,6 +683,13 @@ func (c *Client) once(ctx context.Context, r request, u string, payload []byte) 
 		return resp, nil, fmt.Errorf("read answer: %w", io.ErrUnexpectedEOF)
 	}
 	return resp, body, nil
+}
+
+// isTimeout reports whether err is a timeout (the http.Client's Timeout,
+// a dial or read deadline), not a refused or reset connection.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // terminal marks an error that retrying cannot fix.

@@ -247,6 +247,24 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
+// DeadlineError is returned by ListAll when the load ran past the client's
+// load deadline (see WithLoadDeadline). It wraps the error the deadline
+// caused, so errors.Is(err, context.DeadlineExceeded) holds.
+type DeadlineError struct {
+	Op       string        // what was loading, such as "list /v2/orgs/acme/members"
+	Deadline time.Time     // when the load was stopped
+	Limit    time.Duration // how long a load may take
+	Err      error
+}
+
+// Error says the load took too long.
+func (e *DeadlineError) Error() string {
+	return fmt.Sprintf("%s: stopped: not done within %s: %v", e.Op, e.Limit, e.Err)
+}
+
+// Unwrap returns the error the deadline caused.
+func (e *DeadlineError) Unwrap() error { return e.Err }
+
 // ValidationError is returned before anything is sent when an argument breaks
 // a rule the API document states.
 type ValidationError struct {

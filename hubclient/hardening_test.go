@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // recordingServer is a coreServer that also keeps every request body and
@@ -456,5 +457,126 @@ func TestListAllClampsNextPageSize(t *testing.T) {
 	items, err = ListAll(context.Background(), c, repoPages(c), nil)
 	if err != nil || len(items) != 100 || cs.total() != 2 {
 		t.Errorf("empty page with a next link: %d items, %d requests, err %v", len(items), cs.total(), err)
+	}
+}
+
+// stallServer answers nothing until the client gives up (or 3 s pass) and
+// counts the requests per path.
+func stallServer(t *testing.T) *coreServer {
+	t.Helper()
+	return coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(3 * time.Second):
+			coreWriteJSON(w, 503, `{"detail":"gave up stalling"}`)
+		}
+	})
+}
+
+func TestTimeoutIsRetriedOnce(t *testing.T) {
+	cs := stallServer(t)
+	hc := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+	c := coreClient(t, cs.URL, WithHTTPClient(hc),
+		WithRetryPolicy(RetryPolicy{Max: 4, Base: time.Millisecond, Cap: 2 * time.Millisecond, MaxWait: time.Second}))
+	start := time.Now()
+	_, _, err := c.Repos.Get(context.Background(), "acme", "app")
+	took := time.Since(start)
+	if !isTimeout(err) || !strings.Contains(err.Error(), "timed out twice") {
+		t.Errorf("err = %v, want a timeout, twice", err)
+	}
+	if n := cs.count("GET /v2/namespaces/acme/repositories/app"); n != 2 {
+		t.Errorf("%d attempts, want 2 (a timeout is retried once)", n)
+	}
+	t.Logf("a stalled GET with a 100ms timeout gave up after %v", took)
+	// A refused connection is still retried as the policy says.
+	dead := coreServe(t, func(http.ResponseWriter, *http.Request) {})
+	addr := dead.URL
+	dead.Close()
+	c = coreClient(t, addr, WithRetryPolicy(RetryPolicy{Max: 3, Base: time.Millisecond, Cap: 2 * time.Millisecond, MaxWait: time.Second}))
+	tries := 0
+	c.sleep = func(context.Context, time.Duration) error { tries++; return nil }
+	if _, _, err := c.Repos.Get(context.Background(), "acme", "app"); err == nil || isTimeout(err) || tries != 3 {
+		t.Errorf("refused connection: %d retries, err %v; want 3", tries, err)
+	}
+}
+
+func TestListAllStopsAtTheLoadDeadline(t *testing.T) {
+	// Page 1 announces three pages; pages 2 and 3 stall.
+	var mu sync.Mutex
+	hits := map[string]int{}
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		mu.Lock()
+		hits[page]++
+		mu.Unlock()
+		if page != "1" {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(3 * time.Second):
+				coreWriteJSON(w, 503, `{"detail":"gave up stalling"}`)
+			}
+			return
+		}
+		items := strings.TrimSuffix(strings.Repeat(`{"name":"x"},`, 100), ",")
+		coreWriteJSON(w, 200, `{"count":300,"next":"http://`+r.Host+r.URL.Path+`?page=2&page_size=100","results":[`+items+`]}`)
+	})
+	const limit = 300 * time.Millisecond
+	c := coreClient(t, cs.URL, WithLoadDeadline(limit))
+	if c.LoadDeadline() != limit {
+		t.Fatalf("LoadDeadline() = %v", c.LoadDeadline())
+	}
+	var seen []time.Time // the deadline each fetch saw
+	fetch := func(ctx context.Context, o ListOptions) ([]Repository, *Response, error) {
+		d, _ := ctx.Deadline()
+		mu.Lock()
+		seen = append(seen, d)
+		mu.Unlock()
+		return c.Repos.List(ctx, "acme", &RepoListOptions{ListOptions: o})
+	}
+	before := time.Now()
+	_, err := ListAll(context.Background(), c, fetch, nil)
+	after := time.Now()
+	var de *DeadlineError
+	if !errors.As(err, &de) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a *DeadlineError", err)
+	}
+	if de.Op != "list /v2/namespaces/acme/repositories" || de.Limit != limit ||
+		de.Deadline.Before(before.Add(limit)) || de.Deadline.After(after.Add(limit)) {
+		t.Errorf("DeadlineError %+v", de)
+	}
+	for _, d := range seen {
+		if !d.Equal(de.Deadline) {
+			t.Errorf("a fetch saw the deadline %v, the error says %v", d, de.Deadline)
+		}
+	}
+	mu.Lock()
+	if hits["2"] != 1 || hits["3"] != 1 {
+		t.Errorf("attempts per page %v: a stalled page past the deadline is not retried", hits)
+	}
+	mu.Unlock()
+	t.Logf("a load with a %v deadline returned after %v: %v", limit, after.Sub(before), err)
+
+	// The default, none, and a caller's sooner deadline.
+	if d := coreClient(t, cs.URL).LoadDeadline(); d != 2*time.Minute {
+		t.Errorf("default load deadline %v", d)
+	}
+	c = coreClient(t, cs.URL, WithLoadDeadline(time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := ListAll(ctx, c, repoPages(c), nil); errors.As(err, &de) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the caller's own deadline: err = %v, want a plain context deadline", err)
+	}
+	cs2 := hostileList(t, func(page, size int) int { return map[int]int{1: size}[page] }, "100", 1)
+	c = coreClient(t, cs2.URL, WithLoadDeadline(0))
+	if _, err := ListAll(context.Background(), c, func(ctx context.Context, o ListOptions) ([]Repository, *Response, error) {
+		if _, ok := ctx.Deadline(); ok {
+			t.Error("WithLoadDeadline(0) still set a deadline")
+		}
+		return c.Repos.List(ctx, "acme", &RepoListOptions{ListOptions: o})
+	}, nil); err != nil {
+		t.Error(err)
+	}
+	if _, err := New(WithLoadDeadline(-time.Second)); err == nil {
+		t.Error("a negative load deadline accepted")
 	}
 }

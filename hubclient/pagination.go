@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // ListOptions are the common paging parameters.
@@ -214,22 +215,52 @@ func (l *listLimits) check(n int, opt ListOptions, got int) error {
 // error wraps ErrListTooLong, with the items read so far), refuses a page
 // holding more items than were asked for (ErrBadPage), and reads a
 // page_size above MaxPageSize in a next link as MaxPageSize.
+//
+// The whole load has the client's load deadline (see WithLoadDeadline):
+// past it ListAll stops with a *DeadlineError. The context handed to fetch
+// carries that deadline (ctx.Deadline()), for a UI that shows it.
 func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) ([]T, error) {
+	d := c.loadDeadline
+	if d <= 0 {
+		items, _, err := listAll(ctx, c, fetch, onPage)
+		return items, err
+	}
+	deadline := time.Now().Add(d)
+	if cur, ok := ctx.Deadline(); ok && !deadline.Before(cur) {
+		items, _, err := listAll(ctx, c, fetch, onPage) // the caller's deadline comes first
+		return items, err
+	}
+	lctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	items, op, err := listAll(lctx, c, fetch, onPage)
+	if err != nil && ctx.Err() == nil && errors.Is(lctx.Err(), context.DeadlineExceeded) {
+		return items, &DeadlineError{Op: op, Deadline: deadline, Limit: d, Err: err}
+	}
+	return items, err
+}
+
+// listAll is ListAll without the load deadline. op names the list by the
+// path of its first page ("list" when that page did not answer).
+func listAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage PageHandler[T]) (_ []T, op string, _ error) {
+	op = "list"
 	var lim listLimits
 	lim.init(c.maxListItems, c.maxListPages, c.pageSize)
 	opt := ListOptions{Page: 1, PageSize: c.pageSize}
 	first, resp, err := fetch(ctx, opt)
+	if resp != nil && resp.Response != nil && resp.Request != nil && resp.Request.URL != nil {
+		op = "list " + resp.Request.URL.Path
+	}
 	if err == nil {
 		err = lim.check(1, opt, len(first))
 	}
 	if err != nil {
-		return nil, err
+		return nil, op, err
 	}
 	if onPage != nil {
 		onPage(1, first)
 	}
 	if resp == nil || resp.Next == "" || len(first) == 0 {
-		return first, nil
+		return first, op, nil
 	}
 	size := len(first)
 	if resp.Count <= size || resp.Count > lim.maxItems {
@@ -239,7 +270,7 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 		for p, next := 2, resp.Next; next != ""; p++ {
 			np, sz, err := ParsePageLink(next)
 			if err != nil {
-				return all, err
+				return all, op, err
 			}
 			if np <= last {
 				break // a link that goes backwards would loop forever
@@ -250,14 +281,14 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 			}
 			opt := ListOptions{Page: np, PageSize: min(sz, MaxPageSize)}
 			if p > lim.maxPages {
-				return all, lim.check(p, opt, 0)
+				return all, op, lim.check(p, opt, 0)
 			}
 			items, r, err := fetch(ctx, opt)
 			if err != nil {
-				return all, fmt.Errorf("page %d: %w", np, err)
+				return all, op, fmt.Errorf("page %d: %w", np, err)
 			}
 			if err := lim.check(p, opt, len(items)); err != nil {
-				return all, err
+				return all, op, err
 			}
 			all = append(all, items...)
 			if onPage != nil {
@@ -268,11 +299,11 @@ func ListAll[T any](ctx context.Context, c *Client, fetch PageFunc[T], onPage Pa
 			}
 			next = r.Next
 		}
-		return all, nil
+		return all, op, nil
 	}
 	pages := (resp.Count-1)/size + 1
 	if pages > lim.maxPages {
-		return nil, fmt.Errorf("the list has %d items in pages of %d, more than %d pages: %w", resp.Count, size, lim.maxPages, ErrListTooLong)
+		return nil, op, fmt.Errorf("the list has %d items in pages of %d, more than %d pages: %w", resp.Count, size, lim.maxPages, ErrListTooLong)
 	}
 	results := make([][]T, pages)
 	results[0] = first
@@ -334,22 +365,22 @@ feed:
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, op, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, op, err
 	}
 	last := int(end.Load()) - 1
 	for i := last; i < pages; i++ {
 		if results[i] != nil { // a page answered 404 while a later one answered
-			return nil, fmt.Errorf("page %d of %d is missing but page %d exists", last+1, pages, i+1)
+			return nil, op, fmt.Errorf("page %d of %d is missing but page %d exists", last+1, pages, i+1)
 		}
 	}
 	all := make([]T, 0, min(resp.Count, last*size))
 	for _, r := range results[:last] {
 		all = append(all, r...)
 	}
-	return all, nil
+	return all, op, nil
 }
 
 // pace holds a ListAll worker back while the rate budget is down to its
