@@ -99,6 +99,10 @@ type Context struct {
 	// Secret says where the secret comes from: "auto", "env", "docker",
 	// "keyring-helper NAME" or "prompt". See ParseSecret.
 	Secret string
+	// UseEnvCredentials sends HUBTUI_USERNAME/HUBTUI_TOKEN to this
+	// context's HubURL even when it is neither Docker Hub nor the Hub URL
+	// given at launch (see ResolveOptions.EnvHubURL).
+	UseEnvCredentials bool
 }
 
 // Error is a problem with a configuration file, located by file and line.

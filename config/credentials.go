@@ -469,8 +469,18 @@ func (a dockerAuth) decode() (user, pass string, err error) {
 // ResolveOptions says where Resolve looks. The zero value looks in the
 // process environment and the Docker CLI login for Docker Hub.
 type ResolveOptions struct {
-	// HubURL is the context's hub_url; "" means DefaultHubURL.
+	// HubURL is the Hub the credential is for: the context's hub_url, or
+	// the one given at launch; "" means DefaultHubURL.
 	HubURL string
+	// EnvHubURL is the Hub URL given at launch (--hub-url or
+	// HUBTUI_HUB_URL), "" when none was. HUBTUI_USERNAME/HUBTUI_TOKEN go
+	// only to Docker Hub (https://hub.docker.com) and to this Hub, unless
+	// UseEnvCredentials is set: any other hub_url, such as a loopback port
+	// another user of the machine may have bound, gets none.
+	EnvHubURL string
+	// UseEnvCredentials sends HUBTUI_USERNAME/HUBTUI_TOKEN to HubURL
+	// whatever it is (the context's use_env_credentials).
+	UseEnvCredentials bool
 	// Username is the context's username. It fills in a missing
 	// HUBTUI_USERNAME when HUBTUI_TOKEN is set, and a Docker login for a
 	// different user is passed over.
@@ -485,18 +495,81 @@ type ResolveOptions struct {
 	Run HelperRunner
 }
 
-// ResolveOptions returns the options that resolve this context's credential.
+// ResolveOptions returns the options that resolve this context's
+// credential. The caller sets EnvHubURL to the Hub URL given at launch.
 func (c Context) ResolveOptions() ResolveOptions {
-	return ResolveOptions{HubURL: c.HubURL, Username: c.Username, Secret: c.Secret}
+	return ResolveOptions{HubURL: c.HubURL, Username: c.Username, Secret: c.Secret, UseEnvCredentials: c.UseEnvCredentials}
+}
+
+// EnvNotForHubError says that HUBTUI_USERNAME/HUBTUI_TOKEN were set but not
+// sent, because HubURL is neither Docker Hub nor the Hub URL given at
+// launch and the context does not ask for them.
+type EnvNotForHubError struct {
+	HubURL string
+}
+
+// Error explains the rule and how to send the credentials anyway.
+func (e *EnvNotForHubError) Error() string {
+	return fmt.Sprintf("%s and %s are sent only to Docker Hub or to the --hub-url (HUBTUI_HUB_URL) given at launch, not to %s; "+
+		"add use_env_credentials: true to the context to send them there", EnvUsername, EnvToken, e.HubURL)
+}
+
+// envCredentialsAllowed reports whether HUBTUI_USERNAME/HUBTUI_TOKEN may be
+// sent to hubURL.
+func envCredentialsAllowed(opts ResolveOptions, hubURL string) bool {
+	return opts.UseEnvCredentials || isDockerHub(hubURL) || opts.EnvHubURL != "" && sameHub(opts.EnvHubURL, hubURL)
+}
+
+// isDockerHub reports whether hubURL is Docker Hub's own API,
+// https://hub.docker.com (any case, default port, any path).
+func isDockerHub(hubURL string) bool {
+	u, err := url.Parse(hubURL)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.User != nil {
+		return false
+	}
+	return strings.EqualFold(u.Hostname(), "hub.docker.com") && (u.Port() == "" || u.Port() == "443")
+}
+
+// sameHub reports whether a and b name the same Hub: the same scheme, host
+// and port (a missing port being the scheme's default) and the same path
+// but for a trailing slash. Host names are compared as written:
+// localhost and 127.0.0.1 are different Hubs.
+func sameHub(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil {
+		return false
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "http":
+			return "80"
+		case "https":
+			return "443"
+		}
+		return ""
+	}
+	return ua.Host != "" && strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Hostname(), ub.Hostname()) &&
+		port(ua) == port(ub) && strings.TrimRight(ua.Path, "/") == strings.TrimRight(ub.Path, "/")
 }
 
 // Resolve finds the credential to sign in with, following the context's
 // secret setting. For auto it tries the environment (FromEnv), then the
 // Docker CLI login (FromDocker); env, docker and keyring-helper NAME try only
-// that source; prompt tries none. ok false with a nil error means nothing
-// was found and the UI should ask. A non-nil error means a source is
-// configured but broken (a helper that fails, an unreadable Docker config);
-// the caller may report it and still ask.
+// that source; prompt tries none. The environment is tried only for Docker
+// Hub, the Hub URL given at launch, or a context that asks for it (see
+// ResolveOptions.EnvHubURL); when it is set but passed over and nothing
+// else is found, the error is an *EnvNotForHubError. ok false with a nil
+// error means nothing was found and the UI should ask. A non-nil error
+// means a source is configured but broken (a helper that fails, an
+// unreadable Docker config) or passed over; the caller may report it and
+// still ask.
 func Resolve(ctx context.Context, opts ResolveOptions) (cred Credential, ok bool, err error) {
 	spec, err := ParseSecret(opts.Secret)
 	if err != nil {
@@ -513,6 +586,16 @@ func Resolve(ctx context.Context, opts ResolveOptions) (cred Credential, ok bool
 	tryEnv := spec.Kind == SecretAuto || spec.Kind == SecretEnv
 	tryDocker := spec.Kind == SecretAuto || spec.Kind == SecretDocker
 
+	var passedOver error
+	if tryEnv && !envCredentialsAllowed(opts, hubURL) {
+		tryEnv = false
+		if strings.TrimSpace(getenv(EnvToken)) != "" {
+			passedOver = &EnvNotForHubError{HubURL: hubURL}
+		}
+		if spec.Kind == SecretEnv {
+			return Credential{}, false, passedOver
+		}
+	}
 	if tryEnv {
 		if cred, ok := FromEnv(getenv); ok {
 			return cred, true, nil
@@ -549,11 +632,11 @@ func Resolve(ctx context.Context, opts ResolveOptions) (cred Credential, ok bool
 		}
 	}
 	if !found {
-		return Credential{}, false, nil
+		return Credential{}, false, passedOver
 	}
 	if opts.Username != "" && !strings.EqualFold(cred.Username, opts.Username) {
 		// Another account's login: signing in as it would surprise.
-		return Credential{}, false, nil
+		return Credential{}, false, passedOver
 	}
 	return cred, true, nil
 }

@@ -31,6 +31,7 @@ const (
 	keyOrg      = "org"
 	keyReadOnly = "readonly"
 	keySecret   = "secret"
+	keyUseEnv   = "use_env_credentials"
 )
 
 func topLevelKeys() []string {
@@ -38,7 +39,7 @@ func topLevelKeys() []string {
 }
 
 func contextKeys() []string {
-	return []string{keyName, keyHubURL, keyUsername, keyOrg, keyReadOnly, keySecret}
+	return []string{keyName, keyHubURL, keyUsername, keyOrg, keyReadOnly, keySecret, keyUseEnv}
 }
 
 // maxAliasDepth bounds alias chains. An alias names a node that is not
@@ -516,7 +517,7 @@ func (d *decoder) context(item *yaml.Node, i int) (Context, *yaml.Node, error) {
 	item = resolve(item)
 	where := fmt.Sprintf("context %d", i+1)
 	if item.Kind != yaml.MappingNode {
-		return Context{}, nil, d.errAt(item, "%s must be a mapping with name, hub_url, username, org, readonly and secret, not %s", where, describe(item))
+		return Context{}, nil, d.errAt(item, "%s must be a mapping with name, hub_url, username, org, readonly, secret and use_env_credentials, not %s", where, describe(item))
 	}
 	var nameNode *yaml.Node
 	for j := 0; j+1 < len(item.Content); j += 2 {
@@ -544,6 +545,8 @@ func (d *decoder) context(item *yaml.Node, i int) (Context, *yaml.Node, error) {
 			c.ReadOnly, err = d.boolean(v, keyReadOnly)
 		case keySecret:
 			err = d.secret(v, &c)
+		case keyUseEnv:
+			c.UseEnvCredentials, err = d.boolean(v, keyUseEnv)
 		}
 		return err
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hubtui/hubtui/config"
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
@@ -55,11 +57,14 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		if err != nil {
 			return err
 		}
-		sess, err := connect(ctx, t, getenv)
-		if err != nil {
+		sess, err := connect(ctx, t, getenv, func(msg string) { warn(stderr, msg) })
+		var notForHub *config.EnvNotForHubError
+		switch {
+		case errors.As(err, &notForHub):
+			return usageError{err.Error()}
+		case err != nil:
 			return fmt.Errorf("credentials: %w", err)
-		}
-		if sess.Client == nil {
+		case sess.Client == nil:
 			return usageError{"no credentials: set HUBTUI_USERNAME and HUBTUI_TOKEN, or docker login"}
 		}
 		c = sess.Client

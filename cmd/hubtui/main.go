@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -154,6 +156,10 @@ type target struct {
 	readOnly bool
 	pageSize int
 	ctx      config.Context
+	// envHubURL is the Hub URL given at launch (--hub-url or
+	// HUBTUI_HUB_URL), "" when none was: HUBTUI_USERNAME/HUBTUI_TOKEN are
+	// for it (and Docker Hub) only.
+	envHubURL string
 }
 
 // resolveTarget merges flags, env and the config context.
@@ -174,10 +180,10 @@ func resolveTarget(cfg *config.Config, f flags, getenv func(string) string) (tar
 		t.ctx = config.DefaultContext()
 	}
 	if v := getenv("HUBTUI_HUB_URL"); v != "" {
-		t.hubURL = v
+		t.hubURL, t.envHubURL = v, v
 	}
 	if f.hubURL != "" {
-		t.hubURL = f.hubURL
+		t.hubURL, t.envHubURL = f.hubURL, f.hubURL
 	}
 	if t.hubURL == "" {
 		t.hubURL = hubclient.DefaultBaseURL
@@ -209,13 +215,15 @@ func newClient(t target, user string, secret hubclient.Secret) (*hubclient.Clien
 
 // connect resolves credentials for t through the chain (env, Docker's own
 // store) and returns a session; a session without a client means "ask".
-func connect(ctx context.Context, t target, getenv func(string) string) (ui.Session, error) {
+// Before a credential found that way is set to go over plain http, warn
+// is told so.
+func connect(ctx context.Context, t target, getenv func(string) string, warn func(string)) (ui.Session, error) {
 	sess := ui.Session{Context: t.name, HubURL: t.hubURL, Org: t.org, ReadOnly: t.readOnly,
 		Dial: func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
 			return newClient(t, user, secret)
 		}}
 	ro := t.ctx.ResolveOptions()
-	ro.HubURL, ro.Getenv = t.hubURL, getenv
+	ro.HubURL, ro.EnvHubURL, ro.Getenv = t.hubURL, t.envHubURL, getenv
 	cred, ok, err := config.Resolve(ctx, ro)
 	if !ok {
 		sess.User = t.ctx.Username // the sign-in screen starts from the context's username
@@ -225,8 +233,26 @@ func connect(ctx context.Context, t target, getenv func(string) string) (ui.Sess
 	if err != nil {
 		return sess, err
 	}
+	if plainHTTP(t.hubURL) {
+		warn(fmt.Sprintf("the credential from %s goes to %s over plain http, unencrypted: another user of this machine who takes that port can read it",
+			sourceName(cred.Source), t.hubURL))
+	}
 	sess.Client, sess.User = c, cred.Username
 	return sess, nil
+}
+
+// plainHTTP reports whether hubURL is an http:// (not https) address.
+func plainHTTP(hubURL string) bool {
+	scheme, _, ok := strings.Cut(hubURL, "://")
+	return ok && strings.EqualFold(scheme, "http")
+}
+
+// sourceName says in words where a credential came from.
+func sourceName(source string) string {
+	if source == config.SourceEnv {
+		return config.EnvUsername + "/" + config.EnvToken
+	}
+	return source
 }
 
 // startDemo runs the embedded simulator and returns a signed-in session.
@@ -248,35 +274,66 @@ func startDemo(activity float64) (ui.Session, func(), error) {
 }
 
 func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
-	cfg, err := loadConfig(f.config, stderr)
+	// A warning while the console draws would be lost on its screen: it
+	// is printed when the console ends.
+	var later warnings
+	opts, stop, err := tuiOptions(f, stderr, getenv, &later)
 	if err != nil {
 		return err
+	}
+	defer stop()
+	app := ui.New(opts)
+	p := tea.NewProgram(app)
+	_, err = p.Run()
+	// On the way out, say which changes were quit in the middle of.
+	for _, line := range app.Unfinished() {
+		fmt.Fprintln(stderr, "hubtui: "+line)
+	}
+	for _, msg := range later.take() {
+		warn(stderr, msg)
+	}
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// tuiOptions loads the configuration, finds the credential and builds the
+// console's options; stop ends what they need (the demo simulator).
+// Warnings that arise once the console runs (a context switched to) go to
+// later.
+func tuiOptions(f flags, stderr io.Writer, getenv func(string) string, later *warnings) (opts ui.Options, stop func(), err error) {
+	stop = func() {}
+	cfg, err := loadConfig(f.config, stderr)
+	if err != nil {
+		return opts, stop, err
 	}
 	keys, err := ui.DefaultKeymap().WithOverrides(cfg.Keys)
 	if err != nil {
 		var ke *ui.KeyError
 		if errors.As(err, &ke) && cfg.File != "" {
-			return &config.Error{File: cfg.File, Line: cfg.KeyLines[ke.Action], Msg: ke.Error()}
+			return opts, stop, &config.Error{File: cfg.File, Line: cfg.KeyLines[ke.Action], Msg: ke.Error()}
 		}
-		return usageError{err.Error()}
+		return opts, stop, usageError{err.Error()}
 	}
-	opts := ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != ""}
+	opts = ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != ""}
 	for _, c := range cfg.Contexts {
 		opts.Contexts = append(opts.Contexts, c.Name)
 	}
 	if f.demo {
-		sess, stop, err := startDemo(demoActivity)
+		sess, stopDemo, err := startDemo(demoActivity)
 		if err != nil {
-			return err
+			return opts, stop, err
 		}
-		defer stop()
+		stop = stopDemo
 		if f.org != "" {
 			sess.Org = f.org
 		}
 		if f.readOnly {
 			c, err := hubclient.New(hubclient.WithBaseURL(sess.HubURL), hubclient.WithCredentials(hubsim.DemoUser, hubsim.DemoPassword), hubclient.WithReadOnly())
 			if err != nil {
-				return err
+				stopDemo()
+				return opts, func() {}, err
 			}
 			sess.Client, sess.ReadOnly = c, true
 		}
@@ -287,10 +344,10 @@ func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
 	} else {
 		t, err := resolveTarget(cfg, f, getenv)
 		if err != nil {
-			return err
+			return opts, stop, err
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		sess, err := connect(ctx, t, getenv)
+		sess, err := connect(ctx, t, getenv, func(msg string) { warn(stderr, msg) })
 		cancel()
 		if err != nil && sess.Client == nil {
 			fmt.Fprintln(os.Stderr, "hubtui: credential lookup:", err)
@@ -314,7 +371,8 @@ func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
 			if err != nil {
 				return ui.Session{}, err
 			}
-			sess, err := connect(ctx, nt, ctxEnv)
+			nt.envHubURL = t.envHubURL // the environment's credentials are still for the launch Hub
+			sess, err := connect(ctx, nt, ctxEnv, later.add)
 			if sess.Client == nil {
 				return sess, nil // no credentials: the sign-in screen asks
 			}
@@ -324,17 +382,28 @@ func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
 			return sess, sess.Client.Auth.SignIn(ctx)
 		}
 	}
-	app := ui.New(opts)
-	p := tea.NewProgram(app)
-	_, err = p.Run()
-	// On the way out, say which changes were quit in the middle of.
-	for _, line := range app.Unfinished() {
-		fmt.Fprintln(stderr, "hubtui: "+line)
-	}
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
-		return fmt.Errorf("terminal: %w", err)
-	}
-	return nil
+	return opts, stop, nil
+}
+
+// warnings keeps warnings that arise while the console owns the terminal,
+// to print once it has let go; it is safe for concurrent use.
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (w *warnings) add(msg string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.msgs = append(w.msgs, msg)
+}
+
+func (w *warnings) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := w.msgs
+	w.msgs = nil
+	return out
 }
 
 // runConfig handles `hubtui config init [--force] [--config PATH]`.
