@@ -98,7 +98,7 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		return fmt.Errorf("write: %w", err)
 	}
 	if progress {
-		fmt.Fprintf(stderr, "export: %d repositories of %s in %s\n", len(repos), org, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stderr, "export: %d repositories of %s in %s\n", len(repos), sanitize.String(org), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

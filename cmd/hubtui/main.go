@@ -287,7 +287,7 @@ func runTUI(f flags, stderr io.Writer, getenv func(string) string) error {
 	_, err = p.Run()
 	// On the way out, say which changes were quit in the middle of.
 	for _, line := range app.Unfinished() {
-		fmt.Fprintln(stderr, "hubtui: "+line)
+		fmt.Fprintln(stderr, "hubtui: "+sanitize.String(line)) // it names things from the server
 	}
 	for _, msg := range later.take() {
 		warn(stderr, msg)
@@ -350,7 +350,8 @@ func tuiOptions(f flags, stderr io.Writer, getenv func(string) string, later *wa
 		sess, err := connect(ctx, t, getenv, func(msg string) { warn(stderr, msg) })
 		cancel()
 		if err != nil && sess.Client == nil {
-			fmt.Fprintln(os.Stderr, "hubtui: credential lookup:", err)
+			// A helper's or the Docker config's words: sanitised.
+			fmt.Fprintln(stderr, "hubtui: credential lookup:", sanitize.String(err.Error()))
 		}
 		opts.Session = sess
 		opts.Dial = func(user string, secret hubclient.Secret) (*hubclient.Client, error) {
