@@ -29,6 +29,9 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{} // the flag package has said what is wrong
 	}
+	if err := checkDemoFlags(fs, f); err != nil {
+		return err
+	}
 	switch *format {
 	case "csv", "json", "jsonl":
 	default:

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -104,7 +105,25 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	if fs.NArg() > 0 {
 		return report(stderr, usageError{fmt.Sprintf("unexpected argument %q (see hubtui --help)", fs.Arg(0))})
 	}
+	if err := checkDemoFlags(fs, f); err != nil {
+		return report(stderr, err)
+	}
 	return report(stderr, runTUI(f, stderr, getenv))
+}
+
+// checkDemoFlags refuses flags that --demo would silently ignore: the demo
+// runs its own simulator, signed in as its own account.
+func checkDemoFlags(fs *flag.FlagSet, f flags) error {
+	if !f.demo {
+		return nil
+	}
+	var err error
+	fs.Visit(func(fl *flag.Flag) {
+		if err == nil && (fl.Name == "context" || fl.Name == "hub-url") {
+			err = usageError{fmt.Sprintf("--%s cannot be used with --demo: the demo runs its own simulator and account; drop one of the two", fl.Name)}
+		}
+	})
+	return err
 }
 
 // report prints err and returns its exit code.
@@ -132,6 +151,12 @@ func loadConfig(path string, stderr io.Writer) (*config.Config, error) {
 		cfg, err = config.Load(path)
 	} else {
 		cfg, err = config.LoadDefault()
+	}
+	var ce *config.Error
+	if err != nil && !errors.As(err, &ce) {
+		// A file that is missing or unreadable is a configuration error
+		// too; the message names the file.
+		return nil, usageError{err.Error()}
 	}
 	if err != nil {
 		return nil, err
@@ -427,6 +452,9 @@ func runConfig(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if err := config.WriteTemplate(p, *force); err != nil {
+		if errors.Is(err, iofs.ErrExist) {
+			return usageError{fmt.Sprintf("%s already exists; not overwriting it (use --force to replace it with the template)", p)}
+		}
 		return err
 	}
 	fmt.Fprintln(stdout, "wrote", p)

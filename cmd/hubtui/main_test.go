@@ -47,6 +47,12 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"--config", bad}, 2, bad + ":2:"},
 		{[]string{"--config", badKeys}, 2, badKeys + `:2: keys.fly: unknown action "fly"`},
+		{[]string{"--config", filepath.Join(dir, "missing.yaml")}, 2, "read config " + filepath.Join(dir, "missing.yaml") + ": no such file or directory"},
+		{[]string{"--config", dir}, 2, dir + ": this is a directory"},
+		{[]string{"--demo", "--context", "nope"}, 2, "--context cannot be used with --demo"},
+		{[]string{"--demo", "--hub-url", "http://127.0.0.1:1"}, 2, "--hub-url cannot be used with --demo"},
+		{[]string{"export", "repos", "--demo", "--context", "nope"}, 2, "--context cannot be used with --demo"},
+		{[]string{"export", "repos", "--config", filepath.Join(dir, "missing.yaml")}, 2, "read config " + filepath.Join(dir, "missing.yaml")},
 		{[]string{"--config", badKeyName}, 2, badKeyName + `:3: keys.quit: "ctrl+zz" is not a key`},
 		{[]string{"--hub-url", "http://hub.example.com"}, 2, "--hub-url"},
 		{[]string{"export"}, 2, "usage: hubtui export repos"},
@@ -70,8 +76,12 @@ func TestConfigInitWritesPrivateFile(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("stat %v mode %v", err, st.Mode())
 	}
-	if code, _, _ := runArgs(t, "config", "init", "--config", path); code == 0 {
-		t.Fatal("config init overwrote an existing file without --force")
+	code, _, errs := runArgs(t, "config", "init", "--config", path)
+	if code != 2 || !strings.Contains(errs, path+" already exists") || !strings.Contains(errs, "--force") {
+		t.Fatalf("a second config init: exit %d, stderr %q; want exit 2 naming the file and --force", code, errs)
+	}
+	if code, _, errs := runArgs(t, "config", "init", "--force", "--config", path); code != 0 {
+		t.Fatalf("config init --force: exit %d, %s", code, errs)
 	}
 }
 
