@@ -77,12 +77,7 @@ func validateEmail(field, addr string) error {
 	return nil
 }
 
-func validateAccountUser(username string) error {
-	if strings.TrimSpace(username) == "" {
-		return &ValidationError{"username", "must not be empty"}
-	}
-	return nil
-}
+func validateAccountUser(username string) error { return checkUsername("username", username) }
 
 // notOffered wraps err with ErrNotOffered when the Hub answered 404 or 410.
 func notOffered(op string, err error) error {

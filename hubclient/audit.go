@@ -94,8 +94,8 @@ func (o *AuditListOptions) values() (url.Values, error) {
 // full, Response.Next is set to the link of the following page (with page
 // and page_size) so that Pages and ListAll can walk the log.
 func (s *AuditService) List(ctx context.Context, account string, opt *AuditListOptions) ([]AuditLog, *Response, error) {
-	if strings.TrimSpace(account) == "" {
-		return nil, nil, &ValidationError{"account", "must not be empty"}
+	if err := checkNamespace("account", account); err != nil {
+		return nil, nil, err
 	}
 	if opt == nil {
 		opt = &AuditListOptions{}
@@ -217,8 +217,8 @@ func (a AuditActions) Lookup(full string) (AuditAction, bool) {
 // Actions calls GET /v2/auditlogs/{account}/actions and returns the
 // catalogue of actions to filter the log by.
 func (s *AuditService) Actions(ctx context.Context, account string) (AuditActions, *Response, error) {
-	if strings.TrimSpace(account) == "" {
-		return nil, nil, &ValidationError{"account", "must not be empty"}
+	if err := checkNamespace("account", account); err != nil {
+		return nil, nil, err
 	}
 	var out struct {
 		Actions AuditActions `json:"actions"`

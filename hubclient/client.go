@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 const (
@@ -451,13 +452,20 @@ type request struct {
 // checkPath refuses a path with an empty, "." or ".." segment before
 // anything is sent: an argument such as a tag named ".." would otherwise let
 // a proxy that normalises paths turn DELETE .../tags/../ into a repository
-// delete.
+// delete. It also refuses a segment whose unescaped form holds a '/', '\',
+// '%' or control character, or is a dot or two: "..%2F.." would reach a
+// server that decodes %2F as "../..". The name checks of each method come
+// first and say more; this is the last guard.
 func checkPath(p string) error {
 	segs := strings.Split(strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/"), "/")
 	for _, seg := range segs {
 		switch seg {
 		case "", ".", "..":
 			return &ValidationError{"path", fmt.Sprintf("%q has an empty, \".\" or \"..\" part (a name argument is empty or a dot)", p)}
+		}
+		raw, err := url.PathUnescape(seg)
+		if err != nil || raw == "." || raw == ".." || strings.ContainsAny(raw, "/\\%") || strings.ContainsFunc(raw, unicode.IsControl) {
+			return &ValidationError{"path", fmt.Sprintf("%q has a part that would change the path (an escaped '/', '\\' or '%%', a control character or a dot)", p)}
 		}
 	}
 	return nil

@@ -163,12 +163,20 @@ func TestPathEscapesSegments(t *testing.T) {
 		coreWriteJSON(w, 200, `{}`)
 	})
 	c := coreClient(t, cs.URL)
-	p := path("/v2/orgs/%s/members/%s", "ac me", "a/b?c")
+	p := path("/v2/orgs/%s/members/%s", "ac me", "a?b#c")
 	if _, err := c.do(context.Background(), request{method: "GET", path: p, query: ListOptions{}.values()}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if want := "/v2/orgs/ac%20me/members/a%2Fb%3Fc?page=1&page_size=100"; got != want {
+	if want := "/v2/orgs/ac%20me/members/a%3Fb%23c?page=1&page_size=100"; got != want {
 		t.Errorf("server saw %q, want %q", got, want)
+	}
+	// An argument that escapes into another path is refused, not escaped.
+	for _, arg := range []string{"a/b", "../..", "%2e%2e", "a\\b", "%2F", "a\nb"} {
+		got = ""
+		var ve *ValidationError
+		if _, err := c.do(context.Background(), request{method: "GET", path: path("/v2/orgs/%s/members", arg)}, nil); !errors.As(err, &ve) || got != "" {
+			t.Errorf("%q: err = %v, server saw %q", arg, err, got)
+		}
 	}
 	if _, err := c.do(context.Background(), request{method: "GET", path: "/v2/x?y=1"}, nil); err == nil {
 		t.Error("a path carrying a query was accepted")

@@ -580,3 +580,139 @@ func TestListAllStopsAtTheLoadDeadline(t *testing.T) {
 		t.Error("a negative load deadline accepted")
 	}
 }
+
+func TestPathNamesAreCheckedBeforeSending(t *testing.T) {
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) { coreWriteJSON(w, 200, `{}`) })
+	c := coreClient(t, cs.URL, WithToken("jwt"), WithRetryPolicy(RetryPolicy{}))
+	ctx := context.Background()
+	s := func(v string) *string { return &v }
+	dg := "sha256:" + strings.Repeat("ab", 32)
+	oat := CreateOrgAccessTokenRequest{Label: "ci", Resources: []OrgAccessTokenResource{{Type: OATResourceRepo, Path: "acme/app", Scopes: []string{OATScopeRepoPull}}}}
+	e2 := func(_ any, err error) error { return err }
+	e3 := func(_, _ any, err error) error { return err }
+	type call struct {
+		name, kind, field string
+		do                func(arg string) error
+	}
+	calls := []call{
+		{"Repos.List", "ns", "namespace", func(a string) error { return e3(c.Repos.List(ctx, a, nil)) }},
+		{"Repos.ListDeprecated", "ns", "namespace", func(a string) error { return e3(c.Repos.ListDeprecated(ctx, a, nil)) }},
+		{"Repos.Create", "ns", "namespace", func(a string) error { return e3(c.Repos.Create(ctx, a, &RepositoryCreateRequest{Name: "app"})) }},
+		{"Repos.Get", "ns", "namespace", func(a string) error { return e3(c.Repos.Get(ctx, a, "app")) }},
+		{"Repos.Get", "repo", "repository", func(a string) error { return e3(c.Repos.Get(ctx, "acme", a)) }},
+		{"Repos.Check", "repo", "repository", func(a string) error { return e3(c.Repos.Check(ctx, "acme", a)) }},
+		{"Repos.Update", "repo", "repository", func(a string) error {
+			return e3(c.Repos.Update(ctx, "acme", a, &RepositoryUpdateRequest{Description: s("d")}))
+		}},
+		{"Repos.Delete", "repo", "repository", func(a string) error { return e2(c.Repos.Delete(ctx, "acme", a)) }},
+		{"Repos.UpdateImmutableTags", "repo", "repository", func(a string) error {
+			return e3(c.Repos.UpdateImmutableTags(ctx, "acme", a, ImmutableTagsRequest{Enabled: true, Rules: []string{"v.*"}}))
+		}},
+		{"Repos.VerifyImmutableTags", "repo", "repository", func(a string) error { return e3(c.Repos.VerifyImmutableTags(ctx, "acme", a, "v.*")) }},
+		{"Repos.CreateGroup", "repo", "repository", func(a string) error { return e3(c.Repos.CreateGroup(ctx, "acme", a, 7, "read")) }},
+		{"Repos.ListGroups", "repo", "repository", func(a string) error { return e3(c.Repos.ListGroups(ctx, "acme", a, nil)) }},
+		{"Repos.DeleteGroup", "ns", "namespace", func(a string) error { return e2(c.Repos.DeleteGroup(ctx, a, "app", 7)) }},
+		{"Tags.List", "repo", "repository", func(a string) error { return e3(c.Tags.List(ctx, "acme", a, nil)) }},
+		{"Tags.HasTags", "ns", "namespace", func(a string) error { return e3(c.Tags.HasTags(ctx, a, "app")) }},
+		{"Tags.Get", "tag", "tag", func(a string) error { return e3(c.Tags.Get(ctx, "acme", "app", a)) }},
+		{"Tags.Get", "repo", "repository", func(a string) error { return e3(c.Tags.Get(ctx, "acme", a, "latest")) }},
+		{"Tags.Exists", "tag", "tag", func(a string) error { return e3(c.Tags.Exists(ctx, "acme", "app", a)) }},
+		{"Tags.Delete", "tag", "tag", func(a string) error { return e2(c.Tags.Delete(ctx, "acme", "app", a)) }},
+		{"Tags.Delete", "ns", "namespace", func(a string) error { return e2(c.Tags.Delete(ctx, a, "app", "latest")) }},
+		{"Images.List", "repo", "repository", func(a string) error { return e3(c.Images.List(ctx, "acme", a, nil)) }},
+		{"Images.Tags", "digest", "digest", func(a string) error { return e3(c.Images.Tags(ctx, "acme", "app", a, nil)) }},
+		{"Images.Summary", "ns", "namespace", func(a string) error { return e3(c.Images.Summary(ctx, a, "app", time.Time{})) }},
+		{"Images.Delete", "ns", "namespace", func(a string) error {
+			return e3(c.Images.Delete(ctx, a, &DeleteImagesRequest{DryRun: true, Manifests: []ImageRef{{Repository: "app", Digest: dg}}}))
+		}},
+		{"Orgs.GetSettings", "ns", "org", func(a string) error { return e3(c.Orgs.GetSettings(ctx, a)) }},
+		{"Orgs.UpdateSettings", "ns", "org", func(a string) error { return e3(c.Orgs.UpdateSettings(ctx, a, OrgSettings{})) }},
+		{"Members.List", "ns", "org", func(a string) error { return e3(c.Members.List(ctx, a, nil)) }},
+		{"Members.UpdateRole", "user", "username", func(a string) error { return e3(c.Members.UpdateRole(ctx, "acme", a, "member")) }},
+		{"Members.Remove", "user", "username", func(a string) error { return e2(c.Members.Remove(ctx, "acme", a)) }},
+		{"Members.Remove", "ns", "org", func(a string) error { return e2(c.Members.Remove(ctx, a, "max")) }},
+		{"Members.Export", "ns", "org", func(a string) error { return e3(c.Members.Export(ctx, a)) }},
+		{"Teams.List", "ns", "org", func(a string) error { return e3(c.Teams.List(ctx, a, nil)) }},
+		{"Teams.Get", "team", "team", func(a string) error { return e3(c.Teams.Get(ctx, "acme", a)) }},
+		{"Teams.Create", "ns", "org", func(a string) error { return e3(c.Teams.Create(ctx, a, "devs", "")) }},
+		{"Teams.Replace", "team", "team", func(a string) error { return e3(c.Teams.Replace(ctx, "acme", a, "devs", "")) }},
+		{"Teams.Update", "team", "team", func(a string) error { return e3(c.Teams.Update(ctx, "acme", a, TeamUpdate{Description: s("d")})) }},
+		{"Teams.Delete", "team", "team", func(a string) error { return e2(c.Teams.Delete(ctx, "acme", a)) }},
+		{"Teams.ListMembers", "team", "team", func(a string) error { return e3(c.Teams.ListMembers(ctx, "acme", a, nil)) }},
+		{"Teams.AddMember", "team", "team", func(a string) error { return e2(c.Teams.AddMember(ctx, "acme", a, "max")) }},
+		{"Teams.RemoveMember", "user", "username", func(a string) error { return e2(c.Teams.RemoveMember(ctx, "acme", "dev-ops", a)) }},
+		{"Teams.RemoveMember", "ns", "org", func(a string) error { return e2(c.Teams.RemoveMember(ctx, a, "dev-ops", "max")) }},
+		{"Invites.List", "ns", "org", func(a string) error { return e3(c.Invites.List(ctx, a)) }},
+		{"Invites.Cancel", "id", "id", func(a string) error { return e2(c.Invites.Cancel(ctx, a)) }},
+		{"Invites.Resend", "id", "id", func(a string) error { return e2(c.Invites.Resend(ctx, a)) }},
+		{"Invites.Bulk", "ns", "org", func(a string) error {
+			return e3(c.Invites.Bulk(ctx, BulkInviteRequest{Org: a, Invitees: []string{"max"}}))
+		}},
+		{"OrgTokens.List", "ns", "name", func(a string) error { return e3(c.OrgTokens.List(ctx, a, nil)) }},
+		{"OrgTokens.Create", "ns", "name", func(a string) error { return e3(c.OrgTokens.Create(ctx, a, oat)) }},
+		{"OrgTokens.Get", "id", "access_token_id", func(a string) error { return e3(c.OrgTokens.Get(ctx, "acme", a)) }},
+		{"OrgTokens.Update", "ns", "org_name", func(a string) error {
+			return e3(c.OrgTokens.Update(ctx, a, "id1", UpdateOrgAccessTokenRequest{Label: s("x")}))
+		}},
+		{"OrgTokens.Delete", "id", "access_token_id", func(a string) error { return e2(c.OrgTokens.Delete(ctx, "acme", a)) }},
+		{"Tokens.Get", "id", "uuid", func(a string) error { return e3(c.Tokens.Get(ctx, a)) }},
+		{"Tokens.Update", "id", "uuid", func(a string) error { return e3(c.Tokens.Update(ctx, a, UpdateAccessTokenRequest{TokenLabel: s("x")})) }},
+		{"Tokens.Delete", "id", "uuid", func(a string) error { return e2(c.Tokens.Delete(ctx, a)) }},
+		{"Audit.List", "ns", "account", func(a string) error { return e3(c.Audit.List(ctx, a, nil)) }},
+		{"Audit.Actions", "ns", "account", func(a string) error { return e3(c.Audit.Actions(ctx, a)) }},
+		{"SCIM.ResourceType", "id", "name", func(a string) error { return e3(c.SCIM.ResourceType(ctx, a)) }},
+		{"SCIM.Schema", "id", "id", func(a string) error { return e3(c.SCIM.Schema(ctx, a)) }},
+		{"SCIM.GetUser", "id", "id", func(a string) error { return e3(c.SCIM.GetUser(ctx, a)) }},
+		{"SCIM.UpdateUser", "id", "id", func(a string) error { return e3(c.SCIM.UpdateUser(ctx, a, SCIMUpdateUserRequest{Enabled: true})) }},
+		{"Account.Profile", "user", "username", func(a string) error { return e3(c.Account.Profile(ctx, a)) }},
+		{"Account.UpdateProfile", "user", "username", func(a string) error {
+			return e3(c.Account.UpdateProfile(ctx, a, ProfileUpdate{FullName: s("A")}))
+		}},
+		{"Account.Emails", "user", "username", func(a string) error { return e3(c.Account.Emails(ctx, a)) }},
+		{"Account.AddEmail", "user", "username", func(a string) error { return e3(c.Account.AddEmail(ctx, a, "a@example.com")) }},
+		{"Account.DeleteEmail", "user", "username", func(a string) error { return e2(c.Account.DeleteEmail(ctx, a, "a@example.com")) }},
+	}
+	traversal := []string{"", "../..", "..", ".", "a/b", "%2e%2e", "..%2F..", "%2F", "a\\b", "a b", "a?b", "a#b", "a\x00b", "a\nb"}
+	bad := map[string][]string{
+		"ns":     append([]string{"Acme", "-acme", "_acme", "a", "a.b", "é", strings.Repeat("a", 256)}, traversal...),
+		"user":   append([]string{"Max", "-max", "m", "max@example.com", strings.Repeat("m", 256)}, traversal...),
+		"repo":   append([]string{"App", "a..b", "a-", "-a", "_a", "a_", ".a", "a.-b", "a___b", strings.Repeat("a", 256)}, traversal...),
+		"tag":    append([]string{".hidden", "-x", "v1:2", "v1+2", strings.Repeat("t", 129)}, traversal...),
+		"team":   append([]string{".devs", "-devs", "_devs", strings.Repeat("t", 256)}, traversal...),
+		"id":     traversal,
+		"digest": append([]string{"sha256", "sha256:", ":abc", "SHA256:abc", "sha256:ab/cd", "sha256:../..", "../..:ab", "sha256+:ab"}, traversal...),
+	}
+	good := map[string][]string{
+		"ns":     {"acme", "ab", "my_org", "my-org", "4am", strings.Repeat("a", 255)},
+		"user":   {"max", "ab", "old_user"},
+		"repo":   {"app", "a", "my-app", "my--app", "my_app", "my__app", "my.app", "a1.b2_c3-d4", strings.Repeat("a", 255)},
+		"tag":    {"latest", "v1.2.3", "_private", "V1_RC-2", strings.Repeat("t", 128)},
+		"team":   {"dev-ops", "Backend", "a", "team_1.x"},
+		"id":     {"0b7c2b6e-7e1c-4b8e-9c1a-3f1e2d4c5b6a", "urn:ietf:params:scim:schemas:core:2.0:User", "User", "42"},
+		"digest": {dg, "sha512:" + strings.Repeat("c", 128), "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564"},
+	}
+	for _, cl := range calls {
+		for _, arg := range bad[cl.kind] {
+			before := cs.total()
+			err := cl.do(arg)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != cl.field {
+				t.Errorf("%s(%s %q): err = %v, want a *ValidationError for %s", cl.name, cl.kind, arg, err, cl.field)
+			}
+			if n := cs.total() - before; n != 0 {
+				t.Errorf("%s(%s %q): %d requests sent", cl.name, cl.kind, arg, n)
+			}
+		}
+		for _, arg := range good[cl.kind] {
+			before := cs.total()
+			err := cl.do(arg)
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				t.Errorf("%s(%s %q): refused: %v", cl.name, cl.kind, arg, err)
+			}
+			if n := cs.total() - before; n == 0 {
+				t.Errorf("%s(%s %q): nothing sent", cl.name, cl.kind, arg)
+			}
+		}
+	}
+}

@@ -174,15 +174,6 @@ func (s *ImageService) Tags(ctx context.Context, namespace, repository, digest s
 	return tags, resp, nil
 }
 
-// checkDigest wants algorithm:hex, such as sha256:….
-func checkDigest(field, d string) error {
-	alg, hex, ok := strings.Cut(d, ":")
-	if !ok || alg == "" || hex == "" {
-		return &ValidationError{field, fmt.Sprintf("%q is not a digest such as sha256:…", d)}
-	}
-	return nil
-}
-
 // ImageStatistics count a repository's images.
 type ImageStatistics struct {
 	// Total is the number of images.
@@ -326,8 +317,8 @@ func decodeRefusal(ae *APIError, body []byte) *DeleteImagesRefusal {
 // way) the error is a *DeleteImagesRefusal listing them: show them, then
 // repeat with IgnoreWarnings set to the warnings the user accepts.
 func (s *ImageService) Delete(ctx context.Context, namespace string, in *DeleteImagesRequest) (*DeleteImagesResult, *Response, error) {
-	if namespace == "" {
-		return nil, nil, &ValidationError{"namespace", "is required"}
+	if err := checkNamespace("namespace", namespace); err != nil {
+		return nil, nil, err
 	}
 	if in == nil || len(in.Manifests) == 0 {
 		return nil, nil, &ValidationError{"manifests", "name at least one image"}

@@ -74,7 +74,7 @@ type BulkInviteResult struct {
 // /v2/orgs/{org_name}/invites). Only owners may list them. The answer is not
 // paginated.
 func (s *InviteService) List(ctx context.Context, org string) ([]Invite, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	var out struct {
@@ -90,7 +90,7 @@ func (s *InviteService) List(ctx context.Context, org string) ([]Invite, *Respon
 
 // Cancel cancels a pending invite (DELETE /v2/invites/{id}).
 func (s *InviteService) Cancel(ctx context.Context, id string) (*Response, error) {
-	if err := orgArgRequired("id", id); err != nil {
+	if err := checkPathID("id", id); err != nil {
 		return nil, err
 	}
 	resp, err := s.c.do(ctx, request{method: http.MethodDelete, path: path("/v2/invites/%s", id)}, nil)
@@ -102,7 +102,7 @@ func (s *InviteService) Cancel(ctx context.Context, id string) (*Response, error
 
 // Resend sends a pending invite's e-mail again (PATCH /v2/invites/{id}/resend).
 func (s *InviteService) Resend(ctx context.Context, id string) (*Response, error) {
-	if err := orgArgRequired("id", id); err != nil {
+	if err := checkPathID("id", id); err != nil {
 		return nil, err
 	}
 	resp, err := s.c.do(ctx, request{method: http.MethodPatch, path: path("/v2/invites/%s/resend", id)}, nil)
@@ -117,7 +117,7 @@ func (s *InviteService) Resend(ctx context.Context, id string) (*Response, error
 // would happen. Every invitee is checked first (ValidateInvitee): when any
 // is malformed nothing is sent and the *ValidationError names them all.
 func (s *InviteService) Bulk(ctx context.Context, req BulkInviteRequest) ([]BulkInviteResult, *Response, error) {
-	if err := orgArgRequired("org", req.Org); err != nil {
+	if err := checkNamespace("org", req.Org); err != nil {
 		return nil, nil, err
 	}
 	req.Role = strings.ToLower(strings.TrimSpace(req.Role))

@@ -124,7 +124,7 @@ func validOrgRole(r string) bool {
 // List returns one page of an organization's members (GET
 // /v2/orgs/{org_name}/members).
 func (s *MemberService) List(ctx context.Context, org string, opt *MemberListOptions) ([]Member, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	q, err := opt.query()
@@ -142,10 +142,10 @@ func (s *MemberService) List(ctx context.Context, org string, opt *MemberListOpt
 // to OrgRoleOwner, OrgRoleEditor or OrgRoleMember and returns the updated
 // member. The Hub refuses to demote the last owner.
 func (s *MemberService) UpdateRole(ctx context.Context, org, username, role string) (*Member, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
-	if err := orgArgRequired("username", username); err != nil {
+	if err := checkUsername("username", username); err != nil {
 		return nil, nil, err
 	}
 	role = strings.ToLower(strings.TrimSpace(role))
@@ -166,10 +166,10 @@ func (s *MemberService) UpdateRole(ctx context.Context, org, username, role stri
 // Remove removes a member from the organization and all its teams (DELETE
 // /v2/orgs/{org_name}/members/{username}). The last owner cannot be removed.
 func (s *MemberService) Remove(ctx context.Context, org, username string) (*Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, err
 	}
-	if err := orgArgRequired("username", username); err != nil {
+	if err := checkUsername("username", username); err != nil {
 		return nil, err
 	}
 	resp, err := s.c.do(ctx, request{method: http.MethodDelete, path: path("/v2/orgs/%s/members/%s", org, username)}, nil)
@@ -211,7 +211,7 @@ type MemberExportRow struct {
 // Export downloads the organization's members as CSV (GET
 // /v2/orgs/{org_name}/members/export) and parses it.
 func (s *MemberService) Export(ctx context.Context, org string) (*MemberExport, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	var raw []byte

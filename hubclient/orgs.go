@@ -30,7 +30,7 @@ type RestrictedImages struct {
 
 // GetSettings returns an organization's settings (GET /v2/orgs/{name}/settings).
 func (s *OrgService) GetSettings(ctx context.Context, org string) (*OrgSettings, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	var out OrgSettings
@@ -45,7 +45,7 @@ func (s *OrgService) GetSettings(ctx context.Context, org string) (*OrgSettings,
 // /v2/orgs/{name}/settings); every field of restricted_images is sent, as the
 // document requires. Only owners may change settings.
 func (s *OrgService) UpdateSettings(ctx context.Context, org string, settings OrgSettings) (*OrgSettings, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	var out OrgSettings

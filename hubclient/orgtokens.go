@@ -184,20 +184,17 @@ func (r UpdateOrgAccessTokenRequest) validate() error {
 }
 
 func validateOATTarget(org, id string) error {
-	if strings.TrimSpace(org) == "" {
-		return &ValidationError{"org_name", "must not be empty"}
+	if err := checkNamespace("org_name", org); err != nil {
+		return err
 	}
-	if strings.TrimSpace(id) == "" {
-		return &ValidationError{"access_token_id", "must not be empty"}
-	}
-	return nil
+	return checkPathID("access_token_id", id)
 }
 
 // List calls GET /v2/orgs/{name}/access-tokens and returns one page. The
 // Hub reports the total as `total`; Response.Count carries it.
 func (s *OrgTokenService) List(ctx context.Context, org string, opt *OrgTokenListOptions) ([]OrgAccessToken, *Response, error) {
-	if strings.TrimSpace(org) == "" {
-		return nil, nil, &ValidationError{"name", "must not be empty"}
+	if err := checkNamespace("name", org); err != nil {
+		return nil, nil, err
 	}
 	if opt == nil {
 		opt = &OrgTokenListOptions{}
@@ -222,8 +219,8 @@ func (s *OrgTokenService) List(ctx context.Context, org string, opt *OrgTokenLis
 // Create calls POST /v2/orgs/{name}/access-tokens. The answer is the only
 // time the token's value is shown: keep OrgAccessToken.Token.
 func (s *OrgTokenService) Create(ctx context.Context, org string, req CreateOrgAccessTokenRequest) (*OrgAccessToken, *Response, error) {
-	if strings.TrimSpace(org) == "" {
-		return nil, nil, &ValidationError{"name", "must not be empty"}
+	if err := checkNamespace("name", org); err != nil {
+		return nil, nil, err
 	}
 	if err := req.validate(); err != nil {
 		return nil, nil, err

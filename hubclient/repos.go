@@ -201,23 +201,21 @@ func (o *RepoListOptions) query() (url.Values, error) {
 	return q, nil
 }
 
-// checkRepoRef refuses empty path segments before anything is sent.
+// checkRepoRef checks a namespace and a repository name against Docker's
+// naming rules before anything is sent.
 func checkRepoRef(namespace, repository string) error {
-	if namespace == "" {
-		return &ValidationError{"namespace", "is required"}
+	if err := checkNamespace("namespace", namespace); err != nil {
+		return err
 	}
-	if repository == "" {
-		return &ValidationError{"repository", "is required"}
-	}
-	return nil
+	return checkRepoName("repository", repository)
 }
 
 // List calls GET /v2/namespaces/{namespace}/repositories (listNamespaceRepositories)
 // and returns one page. Public repositories are visible to everyone; private
 // ones need permission.
 func (s *RepoService) List(ctx context.Context, namespace string, opt *RepoListOptions) ([]Repository, *Response, error) {
-	if namespace == "" {
-		return nil, nil, &ValidationError{"namespace", "is required"}
+	if err := checkNamespace("namespace", namespace); err != nil {
+		return nil, nil, err
 	}
 	q, err := opt.query()
 	if err != nil {
@@ -234,8 +232,8 @@ func (s *RepoService) List(ctx context.Context, namespace string, opt *RepoListO
 // current document deprecates in favour of List but every Hub still serves
 // (hub-tool uses it). Its entries also carry CanEdit.
 func (s *RepoService) ListDeprecated(ctx context.Context, namespace string, opt *RepoListOptions) ([]Repository, *Response, error) {
-	if namespace == "" {
-		return nil, nil, &ValidationError{"namespace", "is required"}
+	if err := checkNamespace("namespace", namespace); err != nil {
+		return nil, nil, err
 	}
 	q, err := opt.query()
 	if err != nil {
@@ -302,8 +300,8 @@ func checkRepoDescriptions(desc, full *string) error {
 // The name and description lengths are checked before anything is sent. A
 // name already taken answers 409 Conflict.
 func (s *RepoService) Create(ctx context.Context, namespace string, in *RepositoryCreateRequest) (*RepositoryInfo, *Response, error) {
-	if namespace == "" {
-		return nil, nil, &ValidationError{"namespace", "is required"}
+	if err := checkNamespace("namespace", namespace); err != nil {
+		return nil, nil, err
 	}
 	if in == nil {
 		return nil, nil, &ValidationError{"name", "is required"}

@@ -208,8 +208,8 @@ func (s *SCIMService) ResourceTypes(ctx context.Context) ([]SCIMResourceType, *R
 
 // ResourceType calls GET /v2/scim/2.0/ResourceTypes/{name}.
 func (s *SCIMService) ResourceType(ctx context.Context, name string) (*SCIMResourceType, *Response, error) {
-	if strings.TrimSpace(name) == "" {
-		return nil, nil, &ValidationError{"name", "must not be empty"}
+	if err := checkPathID("name", name); err != nil {
+		return nil, nil, err
 	}
 	var out SCIMResourceType
 	resp, err := s.get(ctx, path("/v2/scim/2.0/ResourceTypes/%s", name), nil, &out)
@@ -232,8 +232,8 @@ func (s *SCIMService) Schemas(ctx context.Context) ([]SCIMSchema, *Response, err
 
 // Schema calls GET /v2/scim/2.0/Schemas/{id}, e.g. SCIMSchemaUser.
 func (s *SCIMService) Schema(ctx context.Context, id string) (*SCIMSchema, *Response, error) {
-	if strings.TrimSpace(id) == "" {
-		return nil, nil, &ValidationError{"id", "must not be empty"}
+	if err := checkPathID("id", id); err != nil {
+		return nil, nil, err
 	}
 	var out SCIMSchema
 	resp, err := s.get(ctx, path("/v2/scim/2.0/Schemas/%s", id), nil, &out)
@@ -338,8 +338,8 @@ func (s *SCIMService) CreateUser(ctx context.Context, req SCIMCreateUserRequest)
 
 // GetUser calls GET /v2/scim/2.0/Users/{id}.
 func (s *SCIMService) GetUser(ctx context.Context, id string) (*SCIMUser, *Response, error) {
-	if strings.TrimSpace(id) == "" {
-		return nil, nil, &ValidationError{"id", "must not be empty"}
+	if err := checkPathID("id", id); err != nil {
+		return nil, nil, err
 	}
 	var out SCIMUser
 	resp, err := s.get(ctx, path("/v2/scim/2.0/Users/%s", id), nil, &out)
@@ -352,8 +352,8 @@ func (s *SCIMService) GetUser(ctx context.Context, id string) (*SCIMUser, *Respo
 // UpdateUser calls PUT /v2/scim/2.0/Users/{id} to rename, activate or
 // deactivate a user (Enabled false deactivates).
 func (s *SCIMService) UpdateUser(ctx context.Context, id string, req SCIMUpdateUserRequest) (*SCIMUser, *Response, error) {
-	if strings.TrimSpace(id) == "" {
-		return nil, nil, &ValidationError{"id", "must not be empty"}
+	if err := checkPathID("id", id); err != nil {
+		return nil, nil, err
 	}
 	if len(req.Schemas) == 0 {
 		req.Schemas = []string{SCIMSchemaUser}

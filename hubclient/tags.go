@@ -149,10 +149,7 @@ func checkTagRef(namespace, repository, tag string) error {
 	if err := checkRepoRef(namespace, repository); err != nil {
 		return err
 	}
-	if tag == "" {
-		return &ValidationError{"tag", "is required"}
-	}
-	return nil
+	return checkTagName("tag", tag)
 }
 
 // Get calls GET /v2/namespaces/{namespace}/repositories/{repository}/tags/{tag}

@@ -76,7 +76,7 @@ func validTeamName(field, name string) error {
 
 // List returns one page of an organization's teams (GET /v2/orgs/{org_name}/groups).
 func (s *TeamService) List(ctx context.Context, org string, opt *TeamListOptions) ([]Team, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	if opt == nil {
@@ -115,7 +115,7 @@ func (s *TeamService) Get(ctx context.Context, org, team string) (*Team, *Respon
 // Create makes a team (POST /v2/orgs/{org_name}/groups). The Hub answers
 // 409 when the name is taken.
 func (s *TeamService) Create(ctx context.Context, org, name, description string) (*Team, *Response, error) {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return nil, nil, err
 	}
 	if err := validTeamName("name", name); err != nil {
@@ -249,7 +249,7 @@ func (s *TeamService) RemoveMember(ctx context.Context, org, team, username stri
 	if err := teamArgs(org, team); err != nil {
 		return nil, err
 	}
-	if err := orgArgRequired("username", username); err != nil {
+	if err := checkUsername("username", username); err != nil {
 		return nil, err
 	}
 	resp, err := s.c.do(ctx, request{method: http.MethodDelete, path: path("/v2/orgs/%s/groups/%s/members/%s", org, team, username)}, nil)
@@ -260,8 +260,8 @@ func (s *TeamService) RemoveMember(ctx context.Context, org, team, username stri
 }
 
 func teamArgs(org, team string) error {
-	if err := orgArgRequired("org", org); err != nil {
+	if err := checkNamespace("org", org); err != nil {
 		return err
 	}
-	return orgArgRequired("team", team)
+	return checkTeamRef("team", team)
 }

@@ -410,7 +410,7 @@ func TestTeamMemberErrors(t *testing.T) {
 // a team's members.
 func TestTeamMembersBareList(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.EscapedPath() != "/v2/orgs/acme/groups/dev%20ops/members" {
+		if r.URL.EscapedPath() != "/v2/orgs/acme/groups/dev-ops/members" {
 			http.NotFound(w, r)
 			return
 		}
@@ -422,7 +422,7 @@ func TestTeamMembersBareList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, resp, err := c.Teams.ListMembers(context.Background(), "acme", "dev ops", nil)
+	ms, resp, err := c.Teams.ListMembers(context.Background(), "acme", "dev-ops", nil)
 	if err != nil || len(ms) != 2 || resp.Count != 2 || resp.Next != "" || ms[0].DateJoined.Year() != 2021 {
 		t.Errorf("%+v %v", ms, err)
 	}

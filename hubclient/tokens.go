@@ -101,12 +101,7 @@ func validateTokenLabel(label string) error {
 	return nil
 }
 
-func validateTokenUUID(uuid string) error {
-	if strings.TrimSpace(uuid) == "" {
-		return &ValidationError{"uuid", "must not be empty"}
-	}
-	return nil
-}
+func validateTokenUUID(uuid string) error { return checkPathID("uuid", uuid) }
 
 func (r CreateAccessTokenRequest) validate() error {
 	if err := validateTokenLabel(r.TokenLabel); err != nil {
