@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,20 +105,18 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	return nil
 }
 
-// writeRepos writes repos in format.
+// writeRepos writes repos in format. Every string from the server is made
+// safe: csvSafe for CSV cells, escapeJSON (through writeJSON) for JSON.
 func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
 		if repos == nil {
 			repos = []hubclient.Repository{}
 		}
-		return enc.Encode(repos)
+		return writeJSON(w, repos, "  ")
 	case "jsonl":
-		enc := json.NewEncoder(w)
 		for _, r := range repos {
-			if err := enc.Encode(r); err != nil {
+			if err := writeJSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -132,21 +129,11 @@ func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error 
 		if r.IsPrivate {
 			vis = "private"
 		}
-		_ = cw.Write([]string{sanitize.String(r.Namespace), sanitize.String(r.Name), vis, strconv.FormatInt(int64(r.PullCount), 10), strconv.FormatInt(int64(r.StarCount), 10),
-			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(sanitize.String(r.Description))})
+		_ = cw.Write([]string{csvSafe(r.Namespace), csvSafe(r.Name), vis, strconv.FormatInt(r.PullCount, 10), strconv.FormatInt(r.StarCount, 10),
+			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(r.Description)})
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe defuses spreadsheet formula injection in a server string. (JSON
-// output escapes control characters itself; CSV text is sanitised, so a
-// terminal that shows it is safe too.)
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }
 
 func csvTime(t time.Time) string {

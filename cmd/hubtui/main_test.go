@@ -115,14 +115,6 @@ func TestExportReposFormats(t *testing.T) {
 	}
 }
 
-func TestCSVSafe(t *testing.T) {
-	for in, want := range map[string]string{"=cmd()": "'=cmd()", "+1": "'+1", "plain": "plain", "": ""} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q", in, got)
-		}
-	}
-}
-
 func TestFlagErrorsAreSaidOnce(t *testing.T) {
 	code, _, errs := runArgs(t, "export", "repos", "--demo", "--format")
 	if code != 2 || strings.Count(errs, "flag needs an argument") != 1 {
