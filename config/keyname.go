@@ -9,21 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-// Key names are written as Bubble Tea v2 names key presses
-// (tea.KeyPressMsg.String()), because that is what the key map compares
-// them with: a name the terminal library never produces would leave its
-// action unreachable.
-//
-//   - A printable character stands for itself: q, G, ?, é. Upper case is
-//     how shift+letter arrives, so shift+a is written A.
-//   - A named key: enter, esc, tab, space, backspace, delete, insert, up,
-//     down, left, right, home, end, pgup, pgdown, begin, find, select and
-//     f1 to f63.
-//   - Either may follow the modifiers ctrl+, alt+ and shift+, each at most
-//     once and in that order, as Bubble Tea writes them: ctrl+a, alt+x,
-//     ctrl+alt+x, shift+tab. With a modifier a letter is lower case
-//     (ctrl+shift+a, not ctrl+A).
-
 // maxFunctionKey is the highest function key Bubble Tea names (f63).
 const maxFunctionKey = 63
 
@@ -71,7 +56,22 @@ func isNamedKey(name string) bool {
 }
 
 // CheckKey reports whether key is a key name hubtui can receive from the
-// terminal, as described above, and says what is wrong when it is not.
+// terminal, and says what is wrong (with a suggestion) when it is not.
+//
+// Key names are written as Bubble Tea v2 names key presses
+// (tea.KeyPressMsg.String()), because that is what the key map compares
+// them with: a name the terminal library never produces would leave its
+// action unreachable.
+//
+//   - A printable character stands for itself: q, G, ?, é. Upper case is
+//     how shift+letter arrives, so shift+a is written A.
+//   - A named key: enter, esc, tab, space, backspace, delete, insert, up,
+//     down, left, right, home, end, pgup, pgdown, begin, find, select and
+//     f1 to f63.
+//   - Either may follow the modifiers ctrl+, alt+ and shift+, each at most
+//     once and in that order, as Bubble Tea writes them: ctrl+a, alt+x,
+//     ctrl+alt+x, shift+tab. With a modifier a letter is lower case
+//     (ctrl+shift+a, not ctrl+A).
 func CheckKey(key string) error {
 	rest := key
 	var mods []string // as written, in order
