@@ -32,8 +32,10 @@ const (
 	MaxPageSize = 100
 	// DefaultConcurrency bounds ListAll's parallel page fetches.
 	DefaultConcurrency = 8
-	// DefaultLoadDeadline is how long one ListAll may take (see WithLoadDeadline).
-	DefaultLoadDeadline = 2 * time.Minute
+	// DefaultLoadDeadline is how long one ListAll may take (see
+	// WithLoadDeadline): long enough for a 100,000-tag repository (1,000
+	// pages) inside a 180-a-minute rate budget, about six minutes.
+	DefaultLoadDeadline = 15 * time.Minute
 	// refreshMargin is how long before its exp a JWT is renewed; a token
 	// that lives less than four margins is renewed after three quarters of
 	// its life instead.
