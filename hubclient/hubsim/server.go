@@ -132,8 +132,26 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusNotFound, "Not found: "+r.Method+" "+r.URL.Path)
 }
 
-// handle registers pattern ("GET /v2/...") on the mux.
-func (s *Server) handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+// handle registers pattern ("GET /v2/..." or "GET /v2/.../{$}") on the
+// mux twice, with and without a trailing slash: the Hub treats
+// /v2/orgs/acme/members/ and /v2/orgs/acme/members as one route, and
+// Docker's own clients (hub-tool, the Terraform provider) use both
+// spellings. Every route is registered here, so none is slash-sensitive.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.mux.HandleFunc(slashTwin(pattern), h)
+}
+
+// slashTwin is pattern with its trailing slash toggled:
+// "GET /v2/user/{$}" gives "GET /v2/user" and "GET /v2/user" gives
+// "GET /v2/user/{$}". Patterns are exact ones, never subtree patterns
+// ending in a bare slash.
+func slashTwin(pattern string) string {
+	if bare, ok := strings.CutSuffix(pattern, "/{$}"); ok {
+		return bare
+	}
+	return pattern + "/{$}"
+}
 
 // ServeHTTP applies latency, faults and the rate limit, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

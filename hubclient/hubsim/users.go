@@ -8,12 +8,10 @@ import (
 // routesUsers registers the handlers of this API area: the signed-in user
 // and their organizations. Neither is in Docker's API document; the Hub
 // serves both at these slash-terminated paths (and the Hub CLI tool calls
-// them), so the paths without the slash are answered too.
+// them); handle answers the paths without the slash too.
 func (s *Server) routesUsers() {
 	s.handle("GET /v2/user/{$}", s.getSignedInUser)
-	s.handle("GET /v2/user", s.getSignedInUser)
 	s.handle("GET /v2/user/orgs/{$}", s.listSignedInUserOrgs)
-	s.handle("GET /v2/user/orgs", s.listSignedInUserOrgs)
 }
 
 // userJSON is the document's `user` schema, the shape of GET /v2/user/.
