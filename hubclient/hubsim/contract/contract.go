@@ -43,6 +43,24 @@ func (e undocumentedError) Error() string { return string(e) }
 // account API, legacy routes), so callers usually skip these.
 const ErrUndocumented = undocumentedError("operation not in the OpenAPI document")
 
+// ErrLegacy is matched (with errors.Is) by the error Check returns for an
+// exchange on a legacy route (see Legacy) that the document has no shape
+// for. The error matches ErrUndocumented as well, so callers that skip
+// undocumented operations skip these too.
+const ErrLegacy = undocumentedError("legacy route outside the OpenAPI document")
+
+// legacyError is the error of an exchange on a legacy route without a shape.
+type legacyError struct {
+	method, path, route string
+}
+
+func (e *legacyError) Error() string {
+	return fmt.Sprintf("contract: %s %s: %s (%s)", e.method, e.path, ErrLegacy, e.route)
+}
+
+// Is reports whether target is ErrLegacy or ErrUndocumented.
+func (e *legacyError) Is(target error) bool { return target == ErrLegacy || target == ErrUndocumented }
+
 // Error is a contract violation found by Check.
 type Error struct {
 	// Method and Path are the request's method and URL path.
@@ -131,8 +149,18 @@ func (v *Validator) Match(req *http.Request) (string, error) {
 	return route.Method + " " + route.Path, nil
 }
 
+// find routes req to its documented operation. The Hub treats a path with
+// a trailing slash as the same route as the path without it, so a path the
+// document does not know is tried once more without its trailing slash.
 func (v *Validator) find(req *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := v.router.FindRoute(req)
+	if p := req.URL.Path; err != nil && len(p) > 1 && strings.HasSuffix(p, "/") {
+		bare := req.Clone(req.Context())
+		bare.URL.Path, bare.URL.RawPath = strings.TrimSuffix(p, "/"), ""
+		if r2, p2, err2 := v.router.FindRoute(bare); err2 == nil {
+			route, params, err = r2, p2, nil
+		}
+	}
 	switch {
 	case errors.Is(err, routers.ErrPathNotFound), errors.Is(err, routers.ErrMethodNotAllowed):
 		return nil, nil, fmt.Errorf("contract: %s %s: %w", req.Method, req.URL.Path, ErrUndocumented)
@@ -153,11 +181,21 @@ const retryAfterStatus = http.StatusTooManyRequests
 // Authentication is not checked: a bearer token's presence and validity are
 // the server's business. A nil resp checks the request alone.
 //
+// A path with a trailing slash is checked as the documented path without
+// it. An exchange on a legacy route (see Legacy) is checked against the
+// component schemas that route shares with the document.
+//
 // Check returns nil for a valid exchange, an error matching ErrUndocumented
-// when the document has no such operation, and otherwise a *Error naming
+// when the document has no such operation (also matching ErrLegacy for a
+// legacy route without a documented shape), and otherwise a *Error naming
 // the method, path, status and each failing parameter or field.
 func (v *Validator) Check(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte) error {
 	route, params, err := v.find(req)
+	if errors.Is(err, ErrUndocumented) {
+		if lr, ok := matchLegacy(req); ok {
+			return v.checkLegacy(lr, req, reqBody, resp, respBody)
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -454,3 +454,101 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// TestTrailingSlashIsTheSameOperation checks that a path with a trailing
+// slash matches, and is checked as, the documented operation without it.
+func TestTrailingSlashIsTheSameOperation(t *testing.T) {
+	v := load(t)
+	for p, want := range map[string]string{
+		"/v2/orgs/acme/members/":                     "GET /v2/orgs/{org_name}/members",
+		"/v2/namespaces/acme/repositories/web/tags/": "GET /v2/namespaces/{namespace}/repositories/{repository}/tags",
+		"/v2/scim/2.0/Users/":                        "GET /v2/scim/2.0/Users",
+	} {
+		if op, err := v.Match(httptest.NewRequest("GET", p, nil)); op != want || err != nil {
+			t.Errorf("Match(GET %s) = %q, %v; want %q", p, op, err, want)
+		}
+	}
+	c, base, errs := serve(t, v, exchange{status: 200, contentType: "application/json", body: tagList})
+	do(t, c, "GET", base+"/v2/namespaces/acme/repositories/web/tags/?page=1&page_size=2", "")
+	wantNoErrors(t, errs())
+
+	bad := strings.Replace(tagList, `"full_size": 3653479`, `"full_size": "3.6 MB"`, 1)
+	c, base, errs = serve(t, v, exchange{status: 200, contentType: "application/json", body: bad})
+	do(t, c, "GET", base+"/v2/namespaces/acme/repositories/web/tags/", "")
+	err := oneError(t, errs())
+	var ce *contract.Error
+	if !errors.As(err, &ce) || ce.Operation != "GET /v2/namespaces/{namespace}/repositories/{repository}/tags" ||
+		ce.Path != "/v2/namespaces/acme/repositories/web/tags/" || !strings.Contains(err.Error(), "/results/0/full_size") {
+		t.Errorf("bad body under a trailing slash: %v", err)
+	}
+}
+
+// TestLegacyRoutesCheckedAgainstTheirShape checks that a legacy route the
+// document gives a shape for is checked against that shape, with or
+// without a trailing slash, and that one without a shape is reported as
+// legacy (which callers skip as undocumented).
+func TestLegacyRoutesCheckedAgainstTheirShape(t *testing.T) {
+	v := load(t)
+	for _, tc := range []struct {
+		method, path, reqBody, body string
+	}{
+		{"GET", "/v2/repositories/acme/web/", "", repository("")},
+		{"GET", "/v2/repositories/acme/web", "", repository("")},
+		{"POST", "/v2/repositories/acme/web/privacy", `{"is_private": true}`, repository("")},
+		{"GET", "/v2/repositories/acme/web/tags/?page=1&page_size=2", "", tagList},
+		{"GET", "/v2/repositories/acme/web/groups/7/", "", `{"group_id": 7, "group_name": "platform", "permission": "write"}`},
+		{"PATCH", "/v2/repositories/acme/web/groups/7/", `{"group_id": 0, "group_name": "", "permission": "admin"}`,
+			`{"group_id": 7, "group_name": "platform", "permission": "admin"}`},
+	} {
+		c, base, errs := serve(t, v, exchange{status: 200, contentType: "application/json", body: tc.body})
+		do(t, c, tc.method, base+tc.path, tc.reqBody)
+		wantNoErrors(t, errs())
+	}
+
+	// A repository without permissions is not a repository_info.
+	c, base, errs := serve(t, v, exchange{status: 200, contentType: "application/json", body: repository("permissions")})
+	do(t, c, "GET", base+"/v2/repositories/acme/web/", "")
+	err := oneError(t, errs())
+	var ce *contract.Error
+	if !errors.As(err, &ce) || ce.Operation != "legacy GET /v2/repositories/{namespace}/{repository}" ||
+		!strings.Contains(err.Error(), "permissions") {
+		t.Errorf("legacy repository without permissions: %v", err)
+	}
+
+	// A permission outside read/write/admin fails, in the answer and in the request.
+	c, base, errs = serve(t, v, exchange{status: 200, contentType: "application/json", body: `{"group_id": 7, "permission": "owner"}`})
+	do(t, c, "PATCH", base+"/v2/repositories/acme/web/groups/7/", `{"permission": "root"}`)
+	err = oneError(t, errs())
+	if !errors.As(err, &ce) || len(ce.Problems) != 2 || !strings.Contains(err.Error(), "request body") || !strings.Contains(err.Error(), "response body") {
+		t.Errorf("bad permission: %v", err)
+	}
+
+	// A tag whose images are one object instead of a list.
+	c, base, errs = serve(t, v, exchange{status: 200, contentType: "application/json", body: `{"name": "latest", "images": {}}`})
+	do(t, c, "GET", base+"/v2/repositories/acme/web/tags/latest", "")
+	if err := oneError(t, errs()); !strings.Contains(err.Error(), "/images") {
+		t.Errorf("tag with images as an object: %v", err)
+	}
+
+	// Legacy routes the document has no shape for are reported as legacy.
+	for _, p := range []string{"/v2/orgs/acme/", "/v2/orgs/acme/settings/registry-access-management"} {
+		c, base, errs = serve(t, v, exchange{status: 200, contentType: "application/json", body: `{}`})
+		do(t, c, "GET", base+p, "")
+		err := oneError(t, errs())
+		if !errors.Is(err, contract.ErrLegacy) || !errors.Is(err, contract.ErrUndocumented) {
+			t.Errorf("GET %s: %v, want ErrLegacy and ErrUndocumented", p, err)
+		}
+		if _, err := v.Match(httptest.NewRequest("GET", p, nil)); !errors.Is(err, contract.ErrUndocumented) {
+			t.Errorf("Match(GET %s): %v, want ErrUndocumented", p, err)
+		}
+	}
+	// An error answer of a legacy route is checked as the error shape.
+	c, base, errs = serve(t, v, exchange{status: 404, contentType: "application/json", body: `{"detail": 404}`})
+	do(t, c, "GET", base+"/v2/repositories/acme/web/", "")
+	if err := oneError(t, errs()); !strings.Contains(err.Error(), "/detail") {
+		t.Errorf("legacy error with a numeric detail: %v", err)
+	}
+	if got := v.Legacy(); !slices.Contains(got, "GET /v2/repositories/{namespace}/{repository}") || !slices.Contains(got, "PUT /v2/orgs/{org_name}/settings/registry-access-management") {
+		t.Errorf("Legacy() = %v", got)
+	}
+}
