@@ -131,7 +131,7 @@ func (g *gen) org(sz sizes) {
 	o := &org{ID: g.hex(32), Name: DemoOrg, FullName: "Acme Corp", Company: "Acme Corp",
 		Created: g.now.AddDate(-3, 0, 0), Members: map[string]*member{}, Teams: map[string]*team{},
 		Invites: map[string]*invite{}, OATs: map[string]*oat{},
-		Settings: orgSettings{RestrictImages: false, AllowOfficialImages: true, AllowVerifiedPublishers: true}}
+		Settings: orgSettings{RestrictImages: false, AllowOfficialImages: true, AllowVerifiedPublishers: true, RAMDockerHub: true}}
 	g.st.orgs[DemoOrg] = o
 	g.st.namespaces[DemoOrg] = &namespace{Name: DemoOrg, Repos: map[string]*repo{}}
 	if sz.members == 0 && sz.repos == 0 {

@@ -450,10 +450,16 @@ func (s *Server) routesRepos() {
 	s.handle("POST /v2/repositories/{namespace}/{repository}/groups", s.createRepoGroup)
 	s.handle("GET /v2/repositories/{namespace}/{repository}/groups", s.listRepoGroups)
 	s.handle("DELETE /v2/repositories/{namespace}/{repository}/groups/{group_id}", s.deleteRepoGroup)
-	// Outside the document, served by the Hub and used by hub-tool.
+	// Outside the document, served by the Hub and used by hub-tool and the
+	// Terraform provider (contract/legacy.go names the shapes they share
+	// with the document).
 	s.handle("GET /v2/repositories/{namespace}/{$}", func(w http.ResponseWriter, r *http.Request) { s.listRepos(w, r, true) })
+	s.handle("GET /v2/repositories/{namespace}/{repository}/{$}", s.getRepo)
 	s.handle("PATCH /v2/repositories/{namespace}/{repository}/{$}", s.updateRepo)
 	s.handle("DELETE /v2/repositories/{namespace}/{repository}/{$}", s.deleteRepo)
+	s.handle("POST /v2/repositories/{namespace}/{repository}/privacy", s.setRepoPrivacy)
+	s.handle("GET /v2/repositories/{namespace}/{repository}/groups/{group_id}", s.getRepoGroup)
+	s.handle("PATCH /v2/repositories/{namespace}/{repository}/groups/{group_id}", s.patchRepoGroup)
 }
 
 // listRepos answers GET /v2/namespaces/{namespace}/repositories and, with
@@ -682,7 +688,8 @@ func (s *Server) readRepo(w http.ResponseWriter, r *http.Request) (*principal, *
 	return p, s.findRepo(w, r, p, levelRead, s.mu.RUnlock)
 }
 
-// getRepo answers GET and HEAD /v2/namespaces/{namespace}/repositories/{repository}.
+// getRepo answers GET and HEAD /v2/namespaces/{namespace}/repositories/{repository}
+// and its legacy spelling /v2/repositories/{namespace}/{repository}/.
 func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
 	p, rp := s.readRepo(w, r)
 	if rp == nil {
@@ -744,12 +751,52 @@ func (s *Server) updateRepo(w http.ResponseWriter, r *http.Request) {
 		s.audit(rp.Namespace, "repo.update_description", full, p, "updated the "+strings.Join(changed, " and ")+" of the repository "+full,
 			map[string]string{"fields": strings.Join(changed, ",")})
 	}
-	if in.IsPrivate != nil && *in.IsPrivate != rp.Private {
-		rp.Private = *in.IsPrivate
-		rp.Modified = now
-		s.audit(rp.Namespace, "repo.change_privacy", full, p, "made the repository "+full+" "+privacy(rp.Private),
-			map[string]string{"privacy": privacy(rp.Private)})
+	if in.IsPrivate != nil {
+		s.setPrivacy(p, rp, *in.IsPrivate)
 	}
+	out := s.infoJSON(&p, rp)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// setPrivacy makes rp private or public, auditing a change. The caller
+// holds s.mu for writing and has checked admin access.
+func (s *Server) setPrivacy(p principal, rp *repo, private bool) {
+	if private == rp.Private {
+		return
+	}
+	rp.Private = private
+	rp.Modified = s.clock.Now().UTC()
+	full := rp.Namespace + "/" + rp.Name
+	s.audit(rp.Namespace, "repo.change_privacy", full, p, "made the repository "+full+" "+privacy(rp.Private),
+		map[string]string{"privacy": privacy(rp.Private)})
+}
+
+// setRepoPrivacy answers POST /v2/repositories/{namespace}/{repository}/privacy
+// (outside the document; the Terraform provider calls it) with body
+// {"is_private": bool}: it needs admin access, as changing is_private with
+// PATCH does, and answers the repository_info.
+func (s *Server) setRepoPrivacy(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		IsPrivate *bool `json:"is_private"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	if in.IsPrivate == nil {
+		writeErrInfo(w, http.StatusBadRequest, "is_private: This field is required.", map[string]string{"is_private": "This field is required."})
+		return
+	}
+	s.mu.Lock()
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
+	if rp == nil {
+		return
+	}
+	s.setPrivacy(p, rp, *in.IsPrivate)
 	out := s.infoJSON(&p, rp)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
@@ -1003,6 +1050,122 @@ func (s *Server) listRepoGroups(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(r, pg, len(groups), append([]repoGroupJSON{}, groups[lo:hi]...)))
 }
 
+// groupIDParam reads the path's numeric group_id, answering 400 when it is
+// not a number.
+func groupIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("group_id"), 10, 64)
+	if err != nil {
+		writeErrInfo(w, http.StatusBadRequest, "group_id: a number is required.", map[string]string{"group_id": "A valid integer is required."})
+		return 0, false
+	}
+	return id, true
+}
+
+// teamWithID finds a team of o by id without changing anything, so it is
+// safe under the read lock; nil for a personal namespace or no such team.
+func teamWithID(o *org, id int64) *team {
+	if o == nil {
+		return nil
+	}
+	for _, t := range o.Teams {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// getRepoGroup answers GET /v2/repositories/{namespace}/{repository}/groups/{group_id}/
+// (outside the document; the Terraform provider reads a team's permission
+// with it) with the RepositoryGroup. Like the list, it is for members of
+// the organization; 404 when the team holds no permission on the repository.
+func (s *Server) getRepoGroup(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	id, ok := groupIDParam(w, r)
+	if !ok {
+		return
+	}
+	s.mu.RLock()
+	rp := s.findRepo(w, r, &p, levelRead, s.mu.RUnlock)
+	if rp == nil {
+		return
+	}
+	o := s.st.orgs[rp.Namespace]
+	if o != nil && p.Kind != KindOAT && o.Members[p.User] == nil {
+		s.mu.RUnlock()
+		writeErrInfo(w, http.StatusForbidden, "You are not a member of the organization "+rp.Namespace+".", nil)
+		return
+	}
+	t := teamWithID(o, id)
+	if t == nil || t.RepoPerms[rp.Name] == "" {
+		s.mu.RUnlock()
+		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+		return
+	}
+	out := repoGroupJSON{GroupName: t.Name, Permission: t.RepoPerms[rp.Name], GroupID: t.ID}
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// patchRepoGroup answers PATCH /v2/repositories/{namespace}/{repository}/groups/{group_id}/
+// (outside the document; the Terraform provider changes a team's
+// permission with it) with body {"permission": "read"|"write"|"admin"}. It
+// needs admin access, as granting does; a group_id in the body, when not
+// 0, must be the path's. The team must already hold a permission (404
+// otherwise: granting one is POST .../groups).
+func (s *Server) patchRepoGroup(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	id, ok := groupIDParam(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		GroupID    *int64 `json:"group_id"`
+		Permission string `json:"permission"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	info := map[string]string{}
+	if teamPermRank(in.Permission) == 0 {
+		info["permission"] = "Must be one of: read, write, admin."
+	}
+	if in.GroupID != nil && *in.GroupID != 0 && *in.GroupID != id {
+		info["group_id"] = fmt.Sprintf("The group_id %d is not the team %d of the URL.", *in.GroupID, id)
+	}
+	if len(info) > 0 {
+		writeErrInfo(w, http.StatusBadRequest, "Invalid repository group: "+joinInfo(info), info)
+		return
+	}
+	s.mu.Lock()
+	rp := s.findRepo(w, r, &p, levelAdmin, s.mu.Unlock)
+	if rp == nil {
+		return
+	}
+	t := teamWithID(s.st.orgs[rp.Namespace], id)
+	if t == nil || t.RepoPerms[rp.Name] == "" {
+		s.mu.Unlock()
+		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+		return
+	}
+	if old := t.RepoPerms[rp.Name]; old != in.Permission {
+		t.RepoPerms[rp.Name] = in.Permission
+		full := rp.Namespace + "/" + rp.Name
+		s.audit(rp.Namespace, "repo.team.permission.update", full, p,
+			fmt.Sprintf("changed the permission of the team %s on the repository %s from %s to %s", t.Name, full, old, in.Permission),
+			map[string]string{"team": t.Name, "permission": in.Permission, "previous_permission": old})
+	}
+	out := repoGroupJSON{GroupName: t.Name, Permission: in.Permission, GroupID: t.ID}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
 // deleteRepoGroup answers DELETE /v2/repositories/{namespace}/{repository}/groups/{group_id}
 // (outside the document): the team loses its permission on the repository.
 func (s *Server) deleteRepoGroup(w http.ResponseWriter, r *http.Request) {
@@ -1010,9 +1173,8 @@ func (s *Server) deleteRepoGroup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("group_id"), 10, 64)
-	if err != nil {
-		writeErrInfo(w, http.StatusBadRequest, "group_id: a number is required.", map[string]string{"group_id": "A valid integer is required."})
+	id, ok := groupIDParam(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()

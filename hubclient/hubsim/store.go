@@ -90,6 +90,19 @@ type orgSettings struct {
 	RestrictImages          bool
 	AllowOfficialImages     bool
 	AllowVerifiedPublishers bool
+	// Registry Access Management: when RAMEnabled, members may pull only
+	// from Docker Hub (when RAMDockerHub) and the allowed custom registries.
+	RAMEnabled   bool
+	RAMDockerHub bool
+	RAMCustom    []customRegistry
+}
+
+// customRegistry is a registry other than Docker Hub in Registry Access
+// Management.
+type customRegistry struct {
+	Address      string
+	FriendlyName string
+	Allowed      bool
 }
 
 type member struct {

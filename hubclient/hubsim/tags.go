@@ -88,7 +88,11 @@ func (s *Server) routesTags() {
 	s.handle("GET /v2/namespaces/{namespace}/repositories/{repository}/tags", s.listTags)
 	s.handle("HEAD /v2/namespaces/{namespace}/repositories/{repository}/tags", s.checkTags)
 	s.handle("GET /v2/namespaces/{namespace}/repositories/{repository}/tags/{tag}", s.getTag)
-	// Outside the document, served by the Hub and used by hub-tool.
+	// Outside the document, served by the Hub: the legacy spellings of the
+	// list and the detail (hub-tool lists tags with the first, the Terraform
+	// provider reads one tag with the second) answer the same shapes.
+	s.handle("GET /v2/repositories/{namespace}/{repository}/tags/{$}", s.listTags)
+	s.handle("GET /v2/repositories/{namespace}/{repository}/tags/{tag}/{$}", s.getTag)
 	s.handle("DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/{$}", s.deleteTag)
 }
 

@@ -28,7 +28,8 @@ type userJSON struct {
 	Type          string `json:"type"`
 }
 
-// userOrgJSON is one organization of GET /v2/user/orgs/.
+// userOrgJSON is one organization of GET /v2/user/orgs/, and the answer
+// of GET /v2/orgs/{org_name}/.
 type userOrgJSON struct {
 	ID            string `json:"id"`
 	OrgName       string `json:"orgname"`
@@ -88,11 +89,7 @@ func (s *Server) listSignedInUserOrgs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.Sort(names)
-	out, ok := pageOf(w, pg, names, func(n string) userOrgJSON {
-		o := s.st.orgs[n]
-		return userOrgJSON{ID: o.ID, OrgName: o.Name, FullName: o.FullName, Company: o.Company,
-			DateJoined: ts(o.Created), Type: "Organization"}
-	})
+	out, ok := pageOf(w, pg, names, func(n string) userOrgJSON { return orgProfile(s.st.orgs[n]) })
 	if !ok {
 		return
 	}
