@@ -321,3 +321,26 @@ func TestRegistryAccessManagement(t *testing.T) {
 	e.want(403, "PUT", path, e.token(DemoOrg, DemoOAT), `{"enabled": true}`)
 	e.want(200, "PUT", path, e.pat(DemoUser, "repo:admin"), `{"enabled": true}`)
 }
+
+// TestCreateRepositoryNamespaceFromPath creates repositories as the
+// Terraform provider does, without namespace in the body: the path names
+// it. A namespace in the body must still match the path.
+func TestCreateRepositoryNamespaceFromPath(t *testing.T) {
+	e := newLGEnv(t)
+	demo := e.token(DemoUser, DemoPassword)
+	got := e.want(201, "POST", "/v2/namespaces/acme/repositories", demo,
+		`{"name": "from-terraform", "description": "made without a namespace", "full_description": "", "registry": "", "is_private": true}`)
+	if got["namespace"] != DemoOrg || got["name"] != "from-terraform" || got["is_private"] != true {
+		t.Errorf("created: %v", got)
+	}
+	if ev := e.lastAudit(); ev.Action != "repo.create" || ev.Name != "acme/from-terraform" {
+		t.Errorf("audit: %+v", ev)
+	}
+	e.want(200, "GET", "/v2/repositories/acme/from-terraform/", demo, "")
+	e.want(201, "POST", "/v2/namespaces/acme/repositories/", demo, `{"name": "with-slash", "namespace": ""}`)
+	e.want(201, "POST", "/v2/namespaces/acme/repositories", demo, `{"name": "with-namespace", "namespace": "acme"}`)
+	e.want(400, "POST", "/v2/namespaces/acme/repositories", demo, `{"name": "elsewhere", "namespace": "other"}`)
+	e.want(400, "POST", "/v2/namespaces/acme/repositories", demo, `{"description": "no name"}`)
+	e.want(409, "POST", "/v2/namespaces/acme/repositories", demo, `{"name": "from-terraform"}`)
+	e.want(403, "POST", "/v2/namespaces/acme/repositories", e.token(MemberUser, MemberUser), `{"name": "by-a-member"}`)
+}

@@ -560,7 +560,9 @@ func (s *Server) listRepos(w http.ResponseWriter, r *http.Request, legacy bool) 
 	writeJSON(w, http.StatusOK, newPage(r, pg, total, results))
 }
 
-// createRepo answers POST /v2/namespaces/{namespace}/repositories.
+// createRepo answers POST /v2/namespaces/{namespace}/repositories. The
+// document requires namespace in the body; like the Hub, hubsim takes it
+// from the path when the body leaves it out.
 func (s *Server) createRepo(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.authenticate(w, r)
 	if !ok {
@@ -585,10 +587,10 @@ func (s *Server) createRepo(w http.ResponseWriter, r *http.Request) {
 	case !validRepoName(*in.Name):
 		info["name"] = "The repository name " + repoNameRule + "."
 	}
-	switch {
-	case in.Namespace == nil || *in.Namespace == "":
-		info["namespace"] = "This field is required."
-	case *in.Namespace != nsName:
+	// The path names the namespace, so the body may leave it out (the Hub
+	// accepts that, and the Terraform provider sends none); one given must
+	// be the path's.
+	if in.Namespace != nil && *in.Namespace != "" && *in.Namespace != nsName {
 		info["namespace"] = fmt.Sprintf("The namespace %q does not match the namespace of the URL (%q).", *in.Namespace, nsName)
 	}
 	if utf8.RuneCountInString(in.Description) > maxDescription {
