@@ -54,7 +54,7 @@ func buildDataset(name string, seed uint64, now time.Time) (*store, error) {
 	default:
 		return nil, fmt.Errorf("unknown dataset %q (want demo, large or empty)", name)
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, 0xac3e)), now: now.UTC().Truncate(time.Second), st: newStore(),
+	g := &gen{r: rand.New(rand.NewPCG(seed, 0xac3e)), x: rand.New(rand.NewPCG(seed, 0x1a51)), now: now.UTC().Truncate(time.Second), st: newStore(),
 		firstNames: strings.Split(wordsFirst, ","), lastNames: strings.Split(wordsLast, ","), cities: strings.Split(wordsCities, ","),
 		repoStems: strings.Split(wordsRepos, ","), repoPrefixes: strings.Split(wordsPrefixes, ","),
 		descPrefixes: strings.Split(wordsDesc, ","), teamNames: strings.Split(wordsTeams, ",")}
@@ -65,12 +65,16 @@ func buildDataset(name string, seed uint64, now time.Time) (*store, error) {
 	g.invites(sz)
 	g.tokens()
 	g.history(sz)
+	g.insights()
 	return g.st, nil
 }
 
 // gen builds a dataset.
 type gen struct {
-	r   *rand.Rand
+	r *rand.Rand
+	// x is a second source for fields added after the first datasets, so
+	// that what r draws (and every dataset built from it) stays the same.
+	x   *rand.Rand
 	now time.Time
 	st  *store
 
@@ -306,6 +310,43 @@ func (g *gen) tokens() {
 		{Type: "TYPE_REPO", Path: DemoOrg + "/*", Scopes: []string{"repo-pull", "repo-push"}}}, time.Time{})
 	addOAT("ci-bot", "dckr_oat_"+g.hex(27), []oatResource{{Type: "TYPE_REPO", Path: DemoOrg + "/*", Scopes: []string{"repo-pull", "repo-push"}}}, g.now.AddDate(0, 6, 0))
 	addOAT("scanner", "dckr_oat_"+g.hex(27), []oatResource{{Type: "TYPE_REPO", Path: "*/*/public", Scopes: []string{"repo-pull"}}}, g.now.AddDate(1, 0, 0))
+}
+
+// desktopVersions are Docker Desktop releases, newest first.
+const desktopVersions = "4.43.2,4.43.1,4.42.0,4.41.2,4.40.0,4.39.0,4.38.0,4.37.2,4.36.0,4.35.1,4.34.3,4.33.0"
+
+// insights fills what the Hub shows organizations with insights: each
+// user's last sign-in (for an org member before or at their last visit to
+// the org, within the last three weeks; for anyone else in the last two
+// months) and the Docker Desktop version they last used, newer releases
+// more likely, none for about one in six (people who use only the CLI).
+func (g *gen) insights() {
+	versions := strings.Split(desktopVersions, ",")
+	names := make([]string, 0, len(g.st.users))
+	for n := range g.st.users {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	o := g.st.orgs[DemoOrg]
+	for _, n := range names {
+		u := g.st.users[n]
+		last := g.now.Add(-time.Duration(g.x.Int64N(int64(60 * 24 * time.Hour))))
+		if m := o.Members[n]; m != nil && !m.LastSeen.IsZero() {
+			last = m.LastSeen.Add(-time.Duration(g.x.Int64N(int64(21 * 24 * time.Hour))))
+		}
+		u.LastLogin = maxTime(last, u.Joined)
+		if g.x.IntN(6) > 0 {
+			u.DesktopVersion = versions[min(g.x.IntN(len(versions)), g.x.IntN(len(versions)))]
+		}
+	}
+}
+
+// maxTime is the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // history writes n audit events over the last 90 days, oldest first.

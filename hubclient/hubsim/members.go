@@ -129,6 +129,9 @@ type orgMemberJSON struct {
 	PrimaryEmail   string   `json:"primary_email"`
 	LastLoggedInAt *string  `json:"last_logged_in_at,omitempty"`
 	LastSeenAt     *string  `json:"last_seen_at,omitempty"`
+	// LastDesktopVersion is left out for someone who never used Docker
+	// Desktop (the document types it as a string, not nullable).
+	LastDesktopVersion string `json:"last_desktop_version,omitempty"`
 	// sortKey orders rows; not sent.
 	sortKey string
 }
@@ -138,7 +141,7 @@ func orgMemberRow(o *org, u *user, m *member) orgMemberJSON {
 	return orgMemberJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Company: u.Company, Location: u.Location,
 		ProfileURL: u.ProfileURL, GravatarEmail: u.GravatarEmail, DateJoined: ts(u.Joined), Type: "User",
 		Email: u.Email, Role: memberRoleTitle(m.Role), Groups: memberTeamNames(o, u.Username), PrimaryEmail: u.Email,
-		LastLoggedInAt: tsPtr(u.LastLogin), LastSeenAt: tsPtr(m.LastSeen), sortKey: u.Username}
+		LastLoggedInAt: tsPtr(u.LastLogin), LastSeenAt: tsPtr(m.LastSeen), LastDesktopVersion: u.DesktopVersion, sortKey: u.Username}
 }
 
 // inviteeRow is the org_member row of a pending invite (role Invitee).

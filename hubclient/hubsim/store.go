@@ -41,8 +41,11 @@ type user struct {
 	TOTPSecret    string // base32; two-factor auth is on when set
 	Joined        time.Time
 	LastLogin     time.Time
-	PATs          map[string]*pat // by uuid
-	Modified      time.Time       // last profile change (SCIM meta.lastModified); zero: Joined
+	// DesktopVersion is the Docker Desktop version the user last used; ""
+	// for none. With LastLogin, the Hub shows it to orgs with insights.
+	DesktopVersion string
+	PATs           map[string]*pat // by uuid
+	Modified       time.Time       // last profile change (SCIM meta.lastModified); zero: Joined
 }
 
 type email struct {

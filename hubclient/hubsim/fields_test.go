@@ -1,0 +1,68 @@
+package hubsim
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// fieldsMembers lists the demo org's members (not invitees) by username,
+// as GET /v2/orgs/acme/members answers them to a sign-in with seed.
+func fieldsMembers(t *testing.T, seed uint64) map[string]map[string]any {
+	t.Helper()
+	s, url := coreStart(t, Options{Dataset: "demo", Seed: seed, RateLimit: -1, Clock: NewFakeClock(coreT0())})
+	e := &lgEnv{t: t, s: s, url: url}
+	tok := e.token(DemoOrg, DemoOAT) // an OAT sign-in changes no one's last login
+	out := map[string]map[string]any{}
+	for page := 1; ; page++ {
+		body := e.want(200, "GET", fmt.Sprintf("/v2/orgs/acme/members?page_size=100&page=%d", page), tok, "")
+		for _, r := range body["results"].([]any) {
+			row := r.(map[string]any)
+			out[row["username"].(string)] = row
+		}
+		if body["next"] == nil {
+			return out
+		}
+	}
+}
+
+func TestMemberInsightFields(t *testing.T) {
+	rows := fieldsMembers(t, 7)
+	version := regexp.MustCompile(`^4\.\d+\.\d+$`)
+	withDesktop := 0
+	for name, row := range rows {
+		last, ok := row["last_logged_in_at"].(string)
+		if !ok {
+			t.Errorf("%s: no last_logged_in_at: %v", name, row)
+			continue
+		}
+		at, err := time.Parse(time.RFC3339Nano, last)
+		joined, err2 := time.Parse(time.RFC3339Nano, row["date_joined"].(string))
+		if err != nil || err2 != nil || at.Before(joined) || at.After(coreT0()) {
+			t.Errorf("%s: last_logged_in_at %q (joined %v): %v %v", name, last, row["date_joined"], err, err2)
+		}
+		if seen, ok := row["last_seen_at"].(string); ok && seen < last {
+			t.Errorf("%s: last seen %s before the last sign-in %s", name, seen, last)
+		}
+		if v, ok := row["last_desktop_version"]; ok {
+			if s, _ := v.(string); !version.MatchString(s) {
+				t.Errorf("%s: last_desktop_version %v", name, v)
+			}
+			withDesktop++
+		}
+	}
+	// Most people use Docker Desktop; some do not.
+	if withDesktop < len(rows)/2 || withDesktop == len(rows) {
+		t.Errorf("%d of %d members have a Docker Desktop version", withDesktop, len(rows))
+	}
+	// Deterministic from the seed, and not the same for every seed.
+	if again := fieldsMembers(t, 7); !reflect.DeepEqual(again, rows) {
+		t.Error("the same seed gave other member rows")
+	}
+	if other := fieldsMembers(t, 8); reflect.DeepEqual(other[DemoUser]["last_logged_in_at"], rows[DemoUser]["last_logged_in_at"]) &&
+		reflect.DeepEqual(other[EditorUser]["last_logged_in_at"], rows[EditorUser]["last_logged_in_at"]) {
+		t.Error("another seed gave the same last sign-ins")
+	}
+}
