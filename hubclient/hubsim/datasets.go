@@ -291,13 +291,15 @@ func (g *gen) invites(sz sizes) {
 
 func (g *gen) tokens() {
 	demo := g.st.users[DemoUser]
-	add := func(u *user, label, token string, scopes []string, active bool) {
+	add := func(u *user, label, token string, scopes []string, active bool) *pat {
 		id := g.uuid()
 		u.PATs[id] = &pat{UUID: id, Label: label, Scopes: scopes, Token: token, Active: active, Created: g.ago(200 * 24 * time.Hour),
 			LastUsed: g.ago(10 * 24 * time.Hour), CreatorIP: "203.0.113.7", CreatorUA: "Mozilla/5.0"}
+		return u.PATs[id]
 	}
 	add(demo, "hubtui demo", DemoPAT, []string{"repo:admin"}, true)
-	add(demo, "CI pipeline", "dckr_pat_"+g.hex(27), []string{"repo:write"}, true)
+	// The CI token expires in three months; the others never do.
+	add(demo, "CI pipeline", "dckr_pat_"+g.hex(27), []string{"repo:write"}, true).ExpiresAt = g.now.AddDate(0, 3, 0)
 	add(demo, "laptop pulls", "dckr_pat_"+g.hex(27), []string{"repo:read"}, true)
 	add(demo, "old release script", "dckr_pat_"+g.hex(27), []string{"repo:write"}, false)
 	o := g.st.orgs[DemoOrg]

@@ -66,3 +66,36 @@ func TestMemberInsightFields(t *testing.T) {
 		t.Error("another seed gave the same last sign-ins")
 	}
 }
+
+func TestPersonalAccessTokenExpiresAt(t *testing.T) {
+	e := newLGEnv(t)
+	tok := e.token(DemoUser, DemoPassword)
+	list := e.want(200, "GET", "/v2/access-tokens?page_size=100", tok, "")
+	nulls, dates := 0, 0
+	for _, r := range list["results"].([]any) {
+		row := r.(map[string]any)
+		v, ok := row["expires_at"]
+		switch {
+		case !ok:
+			t.Errorf("token %v has no expires_at", row["token_label"])
+		case v == nil:
+			nulls++
+		default:
+			if _, err := time.Parse(time.RFC3339Nano, v.(string)); err != nil {
+				t.Errorf("token %v: expires_at %v", row["token_label"], v)
+			}
+			dates++
+		}
+	}
+	if nulls == 0 || dates == 0 {
+		t.Errorf("demo tokens: %d never expire, %d expire; want some of each", nulls, dates)
+	}
+	created := e.want(201, "POST", "/v2/access-tokens", tok, `{"token_label": "forever", "scopes": ["repo:read"]}`)
+	if v, ok := created["expires_at"]; !ok || v != nil {
+		t.Errorf("a token without expiry answers expires_at %v (present %v), want null", v, ok)
+	}
+	got := e.want(200, "GET", "/v2/access-tokens/"+created["uuid"].(string), tok, "")
+	if v, ok := got["expires_at"]; !ok || v != nil {
+		t.Errorf("GET answers expires_at %v (present %v), want null", v, ok)
+	}
+}

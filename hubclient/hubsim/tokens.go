@@ -45,7 +45,7 @@ type patBody struct {
 	Token       string   `json:"token"`
 	TokenLabel  string   `json:"token_label"`
 	Scopes      []string `json:"scopes"`
-	ExpiresAt   *string  `json:"expires_at,omitempty"`
+	ExpiresAt   *string  `json:"expires_at"` // null: never expires
 }
 
 func patJSON(t *pat, withToken bool) patBody {

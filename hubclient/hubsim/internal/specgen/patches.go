@@ -34,6 +34,7 @@ func patches() []patch {
 		{"tagImagesAsObject", tagImagesAsObject},
 		{"tagV2AsString", tagV2AsString},
 		{"imageNullableFields", imageNullableFields},
+		{"patExpiresAtNotNullable", patExpiresAtNotNullable},
 		{"pageLinksNotNullable", pageLinksNotNullable},
 		{"scimSchemasMinItemsOnItem", scimSchemasMinItemsOnItem},
 		{"immutableTagsRegexPattern", immutableTagsRegexPattern},
@@ -310,6 +311,23 @@ func imageNullableFields(root *yaml.Node) error {
 		}
 		setKey(p, "nullable", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
+	return nil
+}
+
+// patExpiresAtNotNullable: accessToken.expires_at is a plain date-time,
+// but a personal access token created without one never expires
+// (createAccessTokenRequest: "If omitted, the token will remain valid
+// indefinitely"), and the Hub answers null for it, as the document already
+// allows for an organization access token's expires_at.
+func patExpiresAtNotNullable(root *yaml.Node) error {
+	p, err := at(root, "components", "schemas", "accessToken", "properties", "expires_at")
+	if err != nil {
+		return err
+	}
+	if lookupKey(p, "nullable") != nil {
+		return errors.New("accessToken.expires_at: already nullable")
+	}
+	setKey(p, "nullable", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	return nil
 }
 
