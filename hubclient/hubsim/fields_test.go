@@ -99,3 +99,59 @@ func TestPersonalAccessTokenExpiresAt(t *testing.T) {
 		t.Errorf("GET answers expires_at %v (present %v), want null", v, ok)
 	}
 }
+
+func TestTagDetailLayers(t *testing.T) {
+	e := newLGEnv(t)
+	tok := e.token(DemoUser, DemoPassword)
+	name := e.repoWhere(func(r *repo) bool { return len(r.Tags) > 0 })
+	detail := func(e *lgEnv, path string) []any {
+		return e.want(200, "GET", path, tok, "")["images"].([]any)
+	}
+	for _, path := range []string{"/v2/namespaces/acme/repositories/" + name + "/tags/latest", "/v2/repositories/acme/" + name + "/tags/latest/"} {
+		images := detail(e, path)
+		if len(images) == 0 {
+			t.Fatalf("%s: no images", path)
+		}
+		for _, im := range images {
+			im := im.(map[string]any)
+			layers, ok := im["layers"].([]any)
+			if !ok || len(layers) < 2 {
+				t.Errorf("%s: image %v has layers %v", path, im["digest"], im["layers"])
+				continue
+			}
+			var sum float64
+			for _, l := range layers {
+				l := l.(map[string]any)
+				size, _ := l["size"].(float64)
+				instr, _ := l["instruction"].(string)
+				if instr == "" || size < 0 {
+					t.Errorf("%s: layer %v", path, l)
+				}
+				switch d := l["digest"].(type) {
+				case nil:
+					if size != 0 {
+						t.Errorf("%s: a layer without a digest has size %v", path, size)
+					}
+				case string:
+					if !regexp.MustCompile(`^sha256:[0-9a-f]{64}$`).MatchString(d) {
+						t.Errorf("%s: layer digest %q", path, d)
+					}
+				default:
+					t.Errorf("%s: layer digest %v", path, d)
+				}
+				sum += size
+			}
+			if sum != im["size"].(float64) {
+				t.Errorf("%s: layers sum to %v, the image is %v", path, sum, im["size"])
+			}
+		}
+	}
+	// The same seed gives the same layers (layers do not depend on the clock).
+	other := newLGEnv(t)
+	tok2 := other.token(DemoUser, DemoPassword)
+	a := detail(e, "/v2/namespaces/acme/repositories/"+name+"/tags/latest")
+	b := other.want(200, "GET", "/v2/namespaces/acme/repositories/"+name+"/tags/latest", tok2, "")["images"].([]any)
+	if !reflect.DeepEqual(a, b) {
+		t.Error("the same seed gave other layers")
+	}
+}

@@ -1,8 +1,12 @@
 package hubsim
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -14,13 +18,94 @@ type tagImageJSON struct {
 	Features     string  `json:"features"`
 	Variant      *string `json:"variant"`
 	Digest       *string `json:"digest"`
-	OS           string  `json:"os"`
-	OSFeatures   string  `json:"os_features"`
-	OSVersion    *string `json:"os_version"`
-	Size         int64   `json:"size"`
-	Status       string  `json:"status"`
-	LastPulled   *string `json:"last_pulled"`
-	LastPushed   *string `json:"last_pushed"`
+	// Layers are sent by the tag detail only, so that a page of the list
+	// stays small.
+	Layers     []tagLayerJSON `json:"layers,omitempty"`
+	OS         string         `json:"os"`
+	OSFeatures string         `json:"os_features"`
+	OSVersion  *string        `json:"os_version"`
+	Size       int64          `json:"size"`
+	Status     string         `json:"status"`
+	LastPulled *string        `json:"last_pulled"`
+	LastPushed *string        `json:"last_pushed"`
+}
+
+// tagLayerJSON is the document's layer schema.
+type tagLayerJSON struct {
+	Digest      *string `json:"digest"` // null for a step that adds no files
+	Size        int64   `json:"size"`
+	Instruction string  `json:"instruction"`
+}
+
+// layerStep is a build step of a made-up image: its instruction, and for
+// a step that adds files (a layer with a digest and a size) the share of
+// the image's size still unassigned that it takes, in per mille, from lo
+// up to hi.
+type layerStep struct {
+	instruction string
+	files       bool
+	lo, hi      int
+}
+
+// imageLayers makes up the layers of an image as a Dockerfile build leaves
+// them, the same every time for the same image digest: a base layer, a few
+// steps that add files, and metadata steps (no digest, size 0, as the Hub
+// shows them). The sizes of the layers add up to the image's size.
+func imageLayers(im platformImage) []tagLayerJSON {
+	sum := sha256.Sum256([]byte("layers:" + im.Digest))
+	rng := rand.New(rand.NewPCG(binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])))
+	hex64 := func() string {
+		var b [32]byte
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		return hex.EncodeToString(b[:])
+	}
+	steps := []layerStep{{"ADD file:" + hex64() + " in / ", true, 300, 700}, {instruction: `CMD ["/bin/sh"]`}}
+	middle := []layerStep{
+		{"RUN /bin/sh -c apk add --no-cache ca-certificates tzdata # buildkit", true, 20, 120},
+		{instruction: "ENV APP_HOME=/app"},
+		{instruction: "WORKDIR /app"},
+		{"COPY requirements.txt ./ # buildkit", true, 0, 1},
+		{"RUN /bin/sh -c pip install --no-cache-dir -r requirements.txt # buildkit", true, 200, 600},
+		{"COPY /out/ /app/ # buildkit", true, 50, 300},
+		{instruction: "ARG TARGETARCH=" + im.Architecture},
+		{instruction: "LABEL org.opencontainers.image.source=https://github.com/acme/app"},
+	}
+	for _, st := range middle {
+		if rng.IntN(3) > 0 {
+			steps = append(steps, st)
+		}
+	}
+	steps = append(steps, layerStep{"COPY app /app/app # buildkit", true, 0, 0}, layerStep{instruction: "USER 65532:65532"},
+		layerStep{instruction: "EXPOSE map[8080/tcp:{}]"}, layerStep{instruction: `ENTRYPOINT ["/app/app"]`})
+
+	var withFiles []int
+	for i, st := range steps {
+		if st.files {
+			withFiles = append(withFiles, i)
+		}
+	}
+	sizes := make([]int64, len(steps))
+	left := im.Size
+	for k, i := range withFiles {
+		if k == len(withFiles)-1 {
+			sizes[i] = left
+			break
+		}
+		st := steps[i]
+		sizes[i] = min(left, max(1, left*int64(st.lo+rng.IntN(st.hi-st.lo+1))/1000))
+		left -= sizes[i]
+	}
+	out := make([]tagLayerJSON, 0, len(steps))
+	for i, st := range steps {
+		l := tagLayerJSON{Size: sizes[i], Instruction: st.instruction}
+		if st.files {
+			l.Digest = strPtr("sha256:" + hex64())
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // tagJSON is the document's tag schema, plus the fields the Hub sends
@@ -64,7 +149,9 @@ func activity(pushed, pulled, from time.Time) string {
 	return "inactive"
 }
 
-func renderTag(rp *repo, t *tag, now time.Time) tagJSON {
+// renderTag renders t as the document's tag; withLayers adds each image's
+// layers, as the tag detail does.
+func renderTag(rp *repo, t *tag, now time.Time, withLayers bool) tagJSON {
 	from := activeSince(now)
 	images := make([]tagImageJSON, 0, len(t.Images))
 	for _, im := range t.Images {
@@ -72,9 +159,13 @@ func renderTag(rp *repo, t *tag, now time.Time) tagJSON {
 		if im.Variant != "" {
 			variant = strPtr(im.Variant)
 		}
-		images = append(images, tagImageJSON{Architecture: im.Architecture, Variant: variant, Digest: strPtr(im.Digest),
+		ij := tagImageJSON{Architecture: im.Architecture, Variant: variant, Digest: strPtr(im.Digest),
 			OS: im.OS, Size: im.Size, Status: activity(im.Pushed, im.Pulled, from),
-			LastPulled: tsPtr(im.Pulled), LastPushed: tsPtr(im.Pushed)})
+			LastPulled: tsPtr(im.Pulled), LastPushed: tsPtr(im.Pushed)}
+		if withLayers {
+			ij.Layers = imageLayers(im)
+		}
+		images = append(images, ij)
 	}
 	status := activity(t.Pushed, t.Pulled, from)
 	return tagJSON{ID: t.ID, Images: images, Creator: userNumber(t.LastUpdater), LastUpdated: tsPtr(t.Updated),
@@ -138,7 +229,7 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 		names = sel
 	}
 	now := s.clock.Now()
-	out, ok := pageOf(w, pg, names, func(n string) tagJSON { return renderTag(rp, rp.Tags[n], now) })
+	out, ok := pageOf(w, pg, names, func(n string) tagJSON { return renderTag(rp, rp.Tags[n], now, false) })
 	unlock()
 	if !ok {
 		return
@@ -174,7 +265,7 @@ func (s *Server) getTag(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Tag %s not found in %s/%s.", r.PathValue("tag"), rp.Namespace, rp.Name))
 		return
 	}
-	out := renderTag(rp, t, s.clock.Now())
+	out := renderTag(rp, t, s.clock.Now(), true)
 	s.mu.RUnlock()
 	writeGetOrHead(w, r, out)
 }
