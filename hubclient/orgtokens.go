@@ -61,15 +61,16 @@ type OrgTokenService service
 // Get, Create and Update (the list leaves it out); Token holds the secret
 // value only in the answer to Create.
 type OrgAccessToken struct {
-	ID         string                   `json:"id"`
-	Label      string                   `json:"label"`
-	CreatedBy  string                   `json:"created_by"`
-	IsActive   bool                     `json:"is_active"`
-	CreatedAt  time.Time                `json:"created_at"`
-	ExpiresAt  *time.Time               `json:"expires_at"`   // nil: never expires
-	LastUsedAt *time.Time               `json:"last_used_at"` // nil: never used
-	Resources  []OrgAccessTokenResource `json:"resources,omitempty"`
-	Token      Secret                   `json:"token,omitempty"`
+	ID          string                   `json:"id"`
+	Label       string                   `json:"label"`
+	Description string                   `json:"description"` // "" when none
+	CreatedBy   string                   `json:"created_by"`
+	IsActive    bool                     `json:"is_active"`
+	CreatedAt   time.Time                `json:"created_at"`
+	ExpiresAt   *time.Time               `json:"expires_at"`   // nil: never expires
+	LastUsedAt  *time.Time               `json:"last_used_at"` // nil: never used
+	Resources   []OrgAccessTokenResource `json:"resources,omitempty"`
+	Token       Secret                   `json:"token,omitempty"`
 }
 
 // Expired reports whether the token has an expiry that is not after now.
