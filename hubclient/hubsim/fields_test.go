@@ -1,11 +1,16 @@
 package hubsim
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/hubtui/hubtui/hubclient"
 )
 
 // fieldsMembers lists the demo org's members (not invitees) by username,
@@ -153,5 +158,81 @@ func TestTagDetailLayers(t *testing.T) {
 	b := other.want(200, "GET", "/v2/namespaces/acme/repositories/"+name+"/tags/latest", tok2, "")["images"].([]any)
 	if !reflect.DeepEqual(a, b) {
 		t.Error("the same seed gave other layers")
+	}
+}
+
+func TestSCIMSchemaSubAttributes(t *testing.T) {
+	e := newLGEnv(t)
+	tok := e.token(DemoOrg, DemoOAT)
+	one := e.want(200, "GET", "/v2/scim/2.0/Schemas/"+scimUserSchema, tok, "")
+	list := e.want(200, "GET", "/v2/scim/2.0/Schemas/", tok, "")
+	if res := list["resources"].([]any); len(res) != 1 || !reflect.DeepEqual(res[0], any(one)) {
+		t.Errorf("the schema list does not hold the User schema as GET answers it")
+	}
+	want := map[string][]string{"name": {"givenName", "familyName"}, "emails": {"value", "display", "primary"}, "groups": {"value", "display"}}
+	for _, a := range one["attributes"].([]any) {
+		a := a.(map[string]any)
+		name := a["name"].(string)
+		subs, has := a["subAttributes"].([]any)
+		if a["type"] != "complex" {
+			if has {
+				t.Errorf("simple attribute %s has subAttributes", name)
+			}
+			continue
+		}
+		var got []string
+		for _, sub := range subs {
+			sub := sub.(map[string]any)
+			got = append(got, sub["name"].(string))
+			if _, nested := sub["subAttributes"]; nested {
+				t.Errorf("%s.%s has subAttributes of its own", name, sub["name"])
+			}
+		}
+		if !slices.Equal(got, want[name]) {
+			t.Errorf("subAttributes of %s = %v, want %v", name, got, want[name])
+		}
+		delete(want, name)
+	}
+	if len(want) > 0 {
+		t.Errorf("complex attributes missing: %v", want)
+	}
+}
+
+func TestOrgAccessTokenDescription(t *testing.T) {
+	e := newLGEnv(t)
+	tok := e.token(DemoUser, DemoPassword)
+	list := e.want(200, "GET", "/v2/orgs/acme/access-tokens?page_size=100", tok, "")
+	for _, r := range list["results"].([]any) {
+		row := r.(map[string]any)
+		if d, ok := row["description"].(string); !ok || d == "" {
+			t.Errorf("seeded token %v: description %v", row["label"], row["description"])
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"label": "described", "description": "pushes release images",
+		"resources": []map[string]any{{"type": "TYPE_REPO", "path": "acme/*", "scopes": []string{"repo-pull"}}}})
+	created := e.want(201, "POST", "/v2/orgs/acme/access-tokens", tok, string(body))
+	if created["description"] != "pushes release images" {
+		t.Errorf("create answers description %v", created["description"])
+	}
+	path := "/v2/orgs/acme/access-tokens/" + created["id"].(string)
+	if got := e.want(200, "GET", path, tok, ""); got["description"] != "pushes release images" {
+		t.Errorf("GET answers description %v", got["description"])
+	}
+	if got := e.want(200, "PATCH", path, tok, `{"description": "pulls only"}`); got["description"] != "pulls only" {
+		t.Errorf("PATCH answers description %v", got["description"])
+	}
+	// hubclient reads it.
+	c, err := hubclient.New(hubclient.WithBaseURL(e.url), hubclient.WithCredentials(DemoUser, hubclient.Secret(DemoPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, _, err := c.OrgTokens.Get(context.Background(), DemoOrg, created["id"].(string))
+	if err != nil || read.Description != "pulls only" {
+		t.Errorf("hubclient reads description %q, %v", read.Description, err)
+	}
+	created = e.want(201, "POST", "/v2/orgs/acme/access-tokens", tok,
+		`{"label": "plain", "resources": [{"type": "TYPE_REPO", "path": "acme/*", "scopes": ["repo-pull"]}]}`)
+	if d, ok := created["description"]; !ok || d != "" {
+		t.Errorf("a token without description answers %v (present %v), want \"\"", d, ok)
 	}
 }

@@ -27,17 +27,20 @@ func (s *Server) routesOrgTokens() {
 const oatRepoScopes = "repo-pull,repo-push,scope-image-pull,scope-image-push"
 
 // oatBody is the documented orgAccessToken shape, with resources (get,
-// create, update) and the token value (create only).
+// create, update) and the token value (create only), plus the description
+// that the Hub sends beyond the document (its create and update requests
+// take one).
 type oatBody struct {
-	ID         string       `json:"id"`
-	Label      string       `json:"label"`
-	CreatedBy  string       `json:"created_by"`
-	IsActive   bool         `json:"is_active"`
-	CreatedAt  string       `json:"created_at"`
-	ExpiresAt  *string      `json:"expires_at"`
-	LastUsedAt *string      `json:"last_used_at"`
-	Token      string       `json:"token,omitempty"`
-	Resources  []oatResBody `json:"resources,omitempty"`
+	ID          string       `json:"id"`
+	Label       string       `json:"label"`
+	Description string       `json:"description"` // "" when none
+	CreatedBy   string       `json:"created_by"`
+	IsActive    bool         `json:"is_active"`
+	CreatedAt   string       `json:"created_at"`
+	ExpiresAt   *string      `json:"expires_at"`
+	LastUsedAt  *string      `json:"last_used_at"`
+	Token       string       `json:"token,omitempty"`
+	Resources   []oatResBody `json:"resources,omitempty"`
 }
 
 // oatResBody is the documented orgAccessTokenResource shape.
@@ -48,7 +51,7 @@ type oatResBody struct {
 }
 
 func oatJSON(t *oat, withResources, withToken bool) oatBody {
-	b := oatBody{ID: t.ID, Label: t.Label, CreatedBy: t.CreatedBy, IsActive: t.Active, CreatedAt: ts(t.Created),
+	b := oatBody{ID: t.ID, Label: t.Label, Description: t.Description, CreatedBy: t.CreatedBy, IsActive: t.Active, CreatedAt: ts(t.Created),
 		ExpiresAt: tsPtr(t.ExpiresAt), LastUsedAt: tsPtr(t.LastUsed)}
 	if withResources {
 		b.Resources = make([]oatResBody, 0, len(t.Resources))
