@@ -980,11 +980,14 @@ func (s *Server) createRepoGroup(w http.ResponseWriter, r *http.Request) {
 	if rp == nil {
 		return
 	}
-	t := s.teamByID(rp.Namespace, *in.GroupID)
+	t := teamWithID(s.st.orgs[rp.Namespace], *in.GroupID)
 	if t == nil {
 		s.mu.Unlock()
 		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d not found in %s.", *in.GroupID, rp.Namespace), nil)
 		return
+	}
+	if t.RepoPerms == nil {
+		t.RepoPerms = map[string]string{}
 	}
 	t.RepoPerms[rp.Name] = in.Permission
 	full := rp.Namespace + "/" + rp.Name
@@ -994,23 +997,6 @@ func (s *Server) createRepoGroup(w http.ResponseWriter, r *http.Request) {
 	out := repoGroupJSON{GroupName: t.Name, Permission: in.Permission, GroupID: t.ID}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
-}
-
-// teamByID finds a team of the org ns by id. The caller holds s.mu.
-func (s *Server) teamByID(ns string, id int64) *team {
-	o := s.st.orgs[ns]
-	if o == nil {
-		return nil
-	}
-	for _, t := range o.Teams {
-		if t.ID == id {
-			if t.RepoPerms == nil {
-				t.RepoPerms = map[string]string{}
-			}
-			return t
-		}
-	}
-	return nil
 }
 
 // listRepoGroups answers GET /v2/repositories/{namespace}/{repository}/groups
@@ -1063,6 +1049,18 @@ func groupIDParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
+// repoTeam finds the team id of rp's org that holds a permission on rp;
+// otherwise it answers 404, calls unlock and returns nil. The caller holds s.mu.
+func (s *Server) repoTeam(w http.ResponseWriter, rp *repo, id int64, unlock func()) *team {
+	t := teamWithID(s.st.orgs[rp.Namespace], id)
+	if t == nil || t.RepoPerms[rp.Name] == "" {
+		unlock()
+		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+		return nil
+	}
+	return t
+}
+
 // teamWithID finds a team of o by id without changing anything, so it is
 // safe under the read lock; nil for a personal namespace or no such team.
 func teamWithID(o *org, id int64) *team {
@@ -1101,10 +1099,8 @@ func (s *Server) getRepoGroup(w http.ResponseWriter, r *http.Request) {
 		writeErrInfo(w, http.StatusForbidden, "You are not a member of the organization "+rp.Namespace+".", nil)
 		return
 	}
-	t := teamWithID(o, id)
-	if t == nil || t.RepoPerms[rp.Name] == "" {
-		s.mu.RUnlock()
-		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+	t := s.repoTeam(w, rp, id, s.mu.RUnlock)
+	if t == nil {
 		return
 	}
 	out := repoGroupJSON{GroupName: t.Name, Permission: t.RepoPerms[rp.Name], GroupID: t.ID}
@@ -1150,10 +1146,8 @@ func (s *Server) patchRepoGroup(w http.ResponseWriter, r *http.Request) {
 	if rp == nil {
 		return
 	}
-	t := teamWithID(s.st.orgs[rp.Namespace], id)
-	if t == nil || t.RepoPerms[rp.Name] == "" {
-		s.mu.Unlock()
-		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+	t := s.repoTeam(w, rp, id, s.mu.Unlock)
+	if t == nil {
 		return
 	}
 	if old := t.RepoPerms[rp.Name]; old != in.Permission {
@@ -1184,10 +1178,8 @@ func (s *Server) deleteRepoGroup(w http.ResponseWriter, r *http.Request) {
 	if rp == nil {
 		return
 	}
-	t := s.teamByID(rp.Namespace, id)
-	if t == nil || t.RepoPerms[rp.Name] == "" {
-		s.mu.Unlock()
-		writeErrInfo(w, http.StatusNotFound, fmt.Sprintf("Team %d has no permission on %s/%s.", id, rp.Namespace, rp.Name), nil)
+	t := s.repoTeam(w, rp, id, s.mu.Unlock)
+	if t == nil {
 		return
 	}
 	perm := t.RepoPerms[rp.Name]
