@@ -103,7 +103,7 @@ type App struct {
 	lost       string // a change a session expiry stopped, said after signing in again
 	errFrom    string // the list whose load failed with errText; its next good load clears it
 	errText    string
-	errFull    string // errText with every item named, for help
+	errCause   error // the error errText was made from, for help's whole account of it
 	errAt      time.Time
 	sessionID  uint64 // bumps on every context/org switch; older results are dropped
 	gen        uint64 // the newest load generation handed out, across every pane
@@ -542,7 +542,7 @@ func (a *App) setErr(err error) {
 		return
 	}
 	a.errText = describeErr(err)
-	a.errFull = describeErrFull(err)
+	a.errCause = err
 	a.errAt = a.opts.Now()
 	a.errFrom = ""
 }
@@ -874,9 +874,9 @@ func (a *App) helpView(w, h int) string {
 	}
 	page := lipgloss.JoinVertical(lipgloss.Left, rows...)
 	if a.errText != "" { // the status line cuts long errors: here they are whole
-		full := a.errFull
-		if full == "" {
-			full = a.errText
+		full := a.errText
+		if a.errCause != nil && describeErr(a.errCause) == a.errText { // not replaced since
+			full = describeErrFull(a.errCause)
 		}
 		page = a.theme.Error.Render("Last error") + "\n" + wrap(full, max(20, w-2), "") + "\n\n" + page
 	}

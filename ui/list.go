@@ -228,7 +228,7 @@ func (l *list[T]) handle(a *App, msg tea.Msg) (tea.Cmd, bool) {
 			// This list loaded after all; or the Hub answers again, and the
 			// organization list that failed with it is asked for once more.
 			retry := a.errFrom == orgsErr && a.orgs == nil
-			a.errText, a.errFull, a.errFrom = "", "", ""
+			a.errText, a.errFrom = "", ""
 			if retry {
 				return tea.Batch(l.itemsChanged(), a.loadOrgs()), true
 			}
@@ -364,7 +364,7 @@ func (l *list[T]) common(a *App, act Action) (cmd tea.Cmd, handled bool) {
 			l.tbl.ClearMarks()
 			l.markRule = ""
 			if a.errFrom == marksErr(l.coll.Key.String()) {
-				a.errText, a.errFull, a.errFrom = "", "", "" // the error was about these marks
+				a.errText, a.errFrom = "", "" // the error was about these marks
 			}
 			return nil, true
 		}

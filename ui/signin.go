@@ -308,7 +308,7 @@ func (a *App) onOrgs(m orgsMsg) tea.Cmd {
 	if m.err == nil {
 		a.orgs = m.names
 		if a.errFrom == orgsErr {
-			a.errText, a.errFull, a.errFrom = "", "", ""
+			a.errText, a.errFrom = "", ""
 		}
 	} else if !hubclient.IsStatus(m.err, 403) && !errors.Is(m.err, context.Canceled) { // an OAT may not list orgs: quietly
 		a.setErr(fmt.Errorf("could not list your organizations (:org NAME opens one): %w", m.err))
