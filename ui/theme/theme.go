@@ -1,4 +1,5 @@
-package ui
+// Package theme holds the styles the frame, panes and dialogs draw with.
+package theme
 
 import (
 	"image/color"
@@ -32,9 +33,9 @@ type Theme struct {
 	Table     table.Styles
 }
 
-// NewTheme builds the named theme ("auto", "dark", "light", "mono") for a
+// New builds the named theme ("auto", "dark", "light", "mono") for a
 // dark or light background.
-func NewTheme(name string, dark bool) Theme {
+func New(name string, dark bool) Theme {
 	if name == "dark" {
 		dark = true
 	} else if name == "light" {
