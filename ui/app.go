@@ -23,6 +23,7 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/theme"
 )
 
 const (
@@ -85,7 +86,7 @@ type App struct {
 	opts   Options
 	sess   Session
 	keys   Keymap
-	theme  Theme
+	theme  theme.Theme
 	dark   bool
 	w, h   int
 	mode   mode
@@ -125,7 +126,7 @@ func New(opts Options) *App {
 		opts.Keymap = DefaultKeymap()
 	}
 	a := &App{opts: opts, keys: opts.Keymap, dark: true}
-	a.theme = NewTheme(opts.Theme, a.dark)
+	a.theme = theme.New(opts.Theme, a.dark)
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.filter = textinput.New()
 	a.filter.Prompt = "/"
@@ -220,7 +221,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.BackgroundColorMsg:
 		a.dark = msg.IsDark()
-		a.theme = NewTheme(a.opts.Theme, a.dark)
+		a.theme = theme.New(a.opts.Theme, a.dark)
 		return a, nil
 	case tickMsg:
 		if a.errText != "" && time.Time(msg).Sub(a.errAt) > errLinger {
