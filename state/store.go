@@ -4,47 +4,27 @@
 package state
 
 import (
-	"fmt"
 	"time"
 )
 
-// Kind names a kind of collection, one per pane.
-type Kind int
+// Kind names a kind of collection, one per pane; a pane package declares
+// its own ("teams"), so adding a pane edits nothing here.
+type Kind string
 
-// The kinds of collection.
+// The kinds of collection the first panes hold.
 const (
-	Repos Kind = iota
-	Tags
-	Teams
-	Members
-	Invites
-	Tokens
-	Audit
-	Settings
+	Repos    Kind = "repos"
+	Tags     Kind = "tags"
+	Teams    Kind = "teams"
+	Members  Kind = "members"
+	Invites  Kind = "invites"
+	Tokens   Kind = "tokens"
+	Audit    Kind = "audit"
+	Settings Kind = "settings"
 )
 
 // String is the kind's name as the command palette spells it.
-func (k Kind) String() string {
-	switch k {
-	case Repos:
-		return "repos"
-	case Tags:
-		return "tags"
-	case Teams:
-		return "teams"
-	case Members:
-		return "members"
-	case Invites:
-		return "invites"
-	case Tokens:
-		return "tokens"
-	case Audit:
-		return "audit"
-	case Settings:
-		return "settings"
-	}
-	return fmt.Sprintf("kind(%d)", int(k))
-}
+func (k Kind) String() string { return string(k) }
 
 // Key names one collection: {Tags, "acme/web"}.
 type Key struct {
@@ -182,6 +162,9 @@ func (c *Collection[T]) Cancel() {
 		c.Status = Idle
 	}
 }
+
+// Len is how many rows the collection holds.
+func (c *Collection[T]) Len() int { return len(c.Items) }
 
 // Snapshot is the loaded rows as a slice safe to hand to another goroutine.
 func (c *Collection[T]) Snapshot() []T { return c.Items[:len(c.Items):len(c.Items)] }

@@ -1,7 +1,10 @@
 // Package ui is hubtui's Bubble Tea front end: the one top-level model (App)
-// that owns the frame, the panes and the overlays, and routes every message.
-// Update and View never block and never do I/O: Hub calls run in tea.Cmds and
-// come back as messages carrying a generation; stale ones are dropped.
+// that owns the frame, the tabs from the registry with a page stack each, the
+// dialog stack, and routes every message. Panes live in their own packages
+// (ui/panes/...) on the contract of ui/pane; a pane's Cmd results come back
+// addressed to it and reach it alone. Update and View never block and never
+// do I/O: Hub calls run in tea.Cmds and come back as messages carrying a
+// generation; stale ones are dropped.
 package ui
 
 import (
@@ -22,7 +25,10 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/dialog"
+	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/text"
 	"github.com/hubtui/hubtui/ui/theme"
 )
 
@@ -31,7 +37,7 @@ const (
 	minHeight = 15
 	// rateTick refreshes the header's rate budget and countdowns.
 	rateTick = time.Second
-	// errLinger is how long an error stays on the status line.
+	// errLinger is how long an error nobody owns stays on the status line.
 	errLinger = 15 * time.Second
 )
 
@@ -56,8 +62,10 @@ type Session struct {
 
 // Options configure the App.
 type Options struct {
-	Session  Session // Client nil: the sign-in screen opens first
-	Keymap   Keymap
+	Session Session // Client nil: the sign-in screen opens first
+	// Panes is the registry of tabs; nil is Registry().
+	Panes    []pane.Entry
+	Keymap   Keymap // zero: the default keys of Panes
 	Theme    string // auto | dark | light | mono
 	InTmux   bool   // wrap OSC 52 for tmux
 	Contexts []string
@@ -66,6 +74,8 @@ type Options struct {
 	// Dial builds a client for credentials typed on the sign-in screen; it
 	// runs inside a tea.Cmd. The App then signs it in (and asks for a 2FA code).
 	Dial func(username string, secret hubclient.Secret) (*hubclient.Client, error)
+	// CacheRows bounds the rows a session keeps between visits (0: the default).
+	CacheRows int
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -78,8 +88,19 @@ const (
 	modePalette
 	modeHelp
 	modeSignIn
-	modeConfirm
 )
+
+// tab is one of the registry's panes with the pages pushed over it.
+type tab struct {
+	entry pane.Entry
+	stack []*page // stack[0] is the registry's pane
+}
+
+// stacked is a dialog and the page its answers go to.
+type stacked struct {
+	d     dialog.Dialog
+	owner uint64
+}
 
 // App is the top-level model.
 type App struct {
@@ -90,19 +111,23 @@ type App struct {
 	dark   bool
 	w, h   int
 	mode   mode
-	panes  []pane
+	tabs   []*tab
 	active int
+	pages  map[uint64]*page
+	pageID uint64
 
+	dialogs []stacked
 	filter  textinput.Model
 	palette palette
 	signin  *signin
-	confirm *confirm
 	spin    spinner.Model
+	cache   *state.Cache
+	pending []tea.Cmd // what Env calls asked for during this Update
 
 	status     string // what just happened; shown for a while beside the pane's own status
 	statusAt   time.Time
 	lost       string // a change a session expiry stopped, said after signing in again
-	errFrom    string // the list whose load failed with errText; its next good load clears it
+	errFrom    string // what the error is about (a list's load, its marks); "" lingers
 	errText    string
 	errCause   error // the error errText was made from, for help's whole account of it
 	errAt      time.Time
@@ -110,9 +135,12 @@ type App struct {
 	gen        uint64 // the newest load generation handed out, across every pane
 	helpScroll int
 	orgs       []string
-	switchID   uint64 // the newest `:ctx` switch asked for
+	roleOrg    string    // the org roleOf is about
+	roleOf     pane.Role // the user's role in roleOrg
+	switchID   uint64    // the newest `:ctx` switch asked for
 	quitting   bool
 	running    map[uint64]string // changes in flight, by id: what each does
+	bulks      map[uint64]*bulkRun
 	runID      uint64
 	unfinished []string // changes quit in the middle of
 }
@@ -122,8 +150,11 @@ func New(opts Options) *App {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Keymap.byKey == nil {
-		opts.Keymap = DefaultKeymap()
+	if opts.Panes == nil {
+		opts.Panes = Registry()
+	}
+	if opts.Keymap.known == nil {
+		opts.Keymap = NewKeymap(opts.Panes)
 	}
 	a := &App{opts: opts, keys: opts.Keymap, dark: true}
 	a.theme = theme.New(opts.Theme, a.dark)
@@ -132,7 +163,7 @@ func New(opts Options) *App {
 	a.filter.Prompt = "/"
 	a.filter.Placeholder = "fuzzy filter · 'exact ^prefix suffix$ !not re:PATTERN"
 	a.palette = newPalette()
-	a.panes = newPanes()
+	a.resetTabs()
 	if opts.Session.Client == nil {
 		a.signin = newSignin(opts.Session)
 		a.mode = modeSignIn
@@ -142,13 +173,35 @@ func New(opts Options) *App {
 	return a
 }
 
+// resetTabs builds every tab afresh from the registry, with an empty cache:
+// nothing of an earlier session stays.
+func (a *App) resetTabs() {
+	a.cache = state.NewCache(a.opts.CacheRows)
+	a.pages = map[uint64]*page{}
+	a.dialogs = nil
+	a.tabs = make([]*tab, len(a.opts.Panes))
+	for i, e := range a.opts.Panes {
+		a.tabs[i] = &tab{entry: e}
+		a.tabs[i].stack = []*page{a.newPage(i, e.New())}
+	}
+	a.active = min(a.active, len(a.tabs)-1)
+}
+
+func (a *App) newPage(tab int, p pane.Pane) *page {
+	a.pageID++
+	pg := &page{p: p, id: a.pageID, tab: tab}
+	pg.env = &env{a: a, pg: pg}
+	a.pages[pg.id] = pg
+	return pg
+}
+
 // start is the first load of a session; without an org it waits for the
 // user's organizations to choose one.
 func (a *App) start() tea.Cmd {
 	if a.sess.Org == "" && a.orgs != nil {
 		return a.onOrgs(orgsMsg{session: a.sessionID, names: a.orgs})
 	}
-	return tea.Batch(a.enterPane(), a.loadOrgs())
+	return tea.Batch(a.enterPane(), a.loadOrgs(), a.loadRole())
 }
 
 // Session is the current session (tests).
@@ -163,7 +216,7 @@ func (a *App) Init() tea.Cmd {
 	} else {
 		cmds = append(cmds, a.start())
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, a.flush())...)
 }
 
 type tickMsg time.Time
@@ -175,10 +228,10 @@ func tick() tea.Cmd {
 // tooSmall reports whether the terminal is below the size the frame needs.
 func (a *App) tooSmall() bool { return a.w > 0 && a.h > 0 && (a.w < minWidth || a.h < minHeight) }
 
-// busy reports whether any pane is loading.
+// busy reports whether any page is loading.
 func (a *App) busy() bool {
-	for _, p := range a.panes {
-		if p.busy() {
+	for _, pg := range a.pages {
+		if b, ok := pg.p.(pane.Busy); ok && b.Busy() {
 			return true
 		}
 	}
@@ -213,52 +266,80 @@ func (a *App) readOnly() bool {
 	return a.sess.ReadOnly || (a.sess.Client != nil && a.sess.Client.ReadOnly())
 }
 
+// later queues a Cmd an Env call asked for; Update returns it.
+func (a *App) later(cmd tea.Cmd) {
+	if cmd != nil {
+		a.pending = append(a.pending, cmd)
+	}
+}
+
+// flush hands over the queued Cmds.
+func (a *App) flush() tea.Cmd {
+	if len(a.pending) == 0 {
+		return nil
+	}
+	cmds := a.pending
+	a.pending = nil
+	return tea.Batch(cmds...)
+}
+
 // Update routes msg.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.update(msg)
+	return a, tea.Batch(cmd, a.flush())
+}
+
+func (a *App) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
-		return a, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		a.dark = msg.IsDark()
 		a.theme = theme.New(a.opts.Theme, a.dark)
-		return a, nil
+		return nil
 	case tickMsg:
-		if a.errText != "" && time.Time(msg).Sub(a.errAt) > errLinger {
-			a.errText = "" // an error stays on the status line for a while, then clears
+		if a.errText != "" && a.errFrom == "" && time.Time(msg).Sub(a.errAt) > errLinger {
+			a.errText = "" // an error nobody owns stays a while, then clears
 		}
-		return a, tick()
+		return tick()
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		a.spin, cmd = a.spin.Update(msg)
-		return a, cmd
+		return cmd
+	case addressed:
+		pg, ok := a.pages[msg.to]
+		if !ok {
+			return nil // its page was closed, or the session changed
+		}
+		return address(pg.id, pg.p.Update(pg.env, msg.msg))
 	case signedInMsg:
-		return a, a.onSignedIn(msg)
+		return a.onSignedIn(msg)
 	case orgsMsg:
-		return a, a.onOrgs(msg)
+		return a.onOrgs(msg)
+	case roleMsg:
+		return a.onRole(msg)
 	case switchedMsg:
-		return a, a.onSwitched(msg)
+		return a.onSwitched(msg)
 	case mutatedMsg:
-		return a, a.onMutated(msg)
-	case streamMsg:
-		_, cmd := a.Update(msg.msg)
-		return a, tea.Batch(cmd, msg.next)
+		return a.onMutated(msg)
+	case bulkMsg:
+		return a.onBulk(msg)
 	case tea.PasteMsg:
-		return a, a.routeText(msg)
+		return a.routeText(msg)
 	case tea.KeyPressMsg:
-		return a, a.onKey(msg)
+		return a.onKey(msg)
 	}
 	if a.signin != nil {
 		if cmd, ok := a.signin.handle(a, msg); ok {
-			return a, cmd
+			return cmd
 		}
 	}
-	// Results and anything else go to every pane; each takes only its own.
+	// Anything else (a cursor blink) goes to the inputs that may want it.
 	var cmds []tea.Cmd
-	for _, p := range a.panes {
-		if cmd := p.handleMsg(a, msg); cmd != nil {
-			cmds = append(cmds, cmd)
-		}
+	if d, ok := a.topDialog(); ok {
+		cmd, _ := d.d.Update(msg)
+		cmds = append(cmds, address(d.owner, cmd))
 	}
 	if a.mode == modeFilter || a.mode == modePalette {
 		var c1, c2 tea.Cmd
@@ -266,30 +347,73 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.palette.input, c2 = a.palette.input.Update(msg)
 		cmds = append(cmds, c1, c2)
 	}
-	return a, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// topDialog is the dialog that gets the keys.
+func (a *App) topDialog() (stacked, bool) {
+	if len(a.dialogs) == 0 {
+		return stacked{}, false
+	}
+	return a.dialogs[len(a.dialogs)-1], true
+}
+
+// push shows d over the pane; its answers go to page owner.
+func (a *App) push(d dialog.Dialog, owner uint64) {
+	a.dialogs = append(a.dialogs, stacked{d: d, owner: owner})
+	if o, ok := d.(dialog.Opener); ok {
+		a.later(o.Open(a.w))
+	}
+}
+
+// remove takes d off the stack (wherever it is: an answer may have pushed
+// the next question over it).
+func (a *App) remove(d dialog.Dialog) {
+	a.dialogs = slices.DeleteFunc(a.dialogs, func(s stacked) bool { return s.d == d })
+	if c, ok := d.(dialog.Closer); ok {
+		c.Close()
+	}
 }
 
 func (a *App) routeText(msg tea.Msg) tea.Cmd {
+	if d, ok := a.topDialog(); ok && a.mode != modeSignIn {
+		cmd, done := d.d.Update(msg)
+		if done {
+			a.remove(d.d)
+		}
+		return address(d.owner, cmd)
+	}
 	var cmd tea.Cmd
 	switch a.mode {
 	case modeFilter:
 		a.filter, cmd = a.filter.Update(msg)
-		return tea.Batch(cmd, a.cur().setQuery(a, a.filter.Value()))
+		return tea.Batch(cmd, a.setQuery(a.filter.Value()))
 	case modePalette:
 		a.palette.input, cmd = a.palette.input.Update(msg)
 		a.palette.refresh(a)
 		return cmd
 	case modeSignIn:
 		return a.signin.update(a, msg)
-	case modeConfirm:
-		asked := a.confirm
-		cmd, done := asked.update(msg)
-		if done && a.confirm == asked { // an answer may open the next question
-			a.mode, a.confirm = modeNormal, nil
-		}
-		return cmd
 	}
 	return nil
+}
+
+// setQuery sets the filter of the page on screen.
+func (a *App) setQuery(q string) tea.Cmd {
+	pg := a.cur()
+	if f, ok := pg.p.(pane.Filterable); ok {
+		return address(pg.id, f.SetQuery(pg.env, q))
+	}
+	return nil
+}
+
+// texting reports whether a text input has the keys.
+func (a *App) texting() bool {
+	if d, ok := a.topDialog(); ok {
+		t, ok := d.d.(dialog.Texter)
+		return ok && t.TakesText()
+	}
+	return a.mode == modeFilter || a.mode == modePalette
 }
 
 // splitEscape reads an alt+key that nothing claims as the esc it began with
@@ -300,12 +424,12 @@ func (a *App) splitEscape(msg tea.KeyPressMsg) (esc, key tea.KeyPressMsg, ok boo
 	if msg.Mod != tea.ModAlt || a.mode == modeSignIn || msg.Code == tea.KeyEscape {
 		return esc, key, false
 	}
-	if _, bound := a.keys.Lookup(msg.String()); bound {
+	if _, bound := a.keys.find(a.bindingsOf(a.cur()), msg.String()); bound {
 		return esc, key, false
 	}
 	switch msg.Code {
 	case 'b', 'f', 'd', tea.KeyBackspace, tea.KeyDelete, tea.KeyLeft, tea.KeyRight:
-		if a.mode == modeFilter || a.mode == modePalette || a.mode == modeConfirm {
+		if a.texting() {
 			return esc, key, false // word movement in the input
 		}
 	}
@@ -320,8 +444,8 @@ func (a *App) splitEscape(msg tea.KeyPressMsg) (esc, key tea.KeyPressMsg, ok boo
 func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := msg.String()
 	if k == "ctrl+c" {
-		if a.mode == modeConfirm && len(a.running) > 0 {
-			return a.leaveNow() // asked already: a second ctrl+c leaves
+		if len(a.dialogs) > 0 && len(a.running) > 0 {
+			return a.leaveNow() // asked already, or busy in a dialog: a second ctrl+c leaves
 		}
 		return a.quit()
 	}
@@ -329,28 +453,30 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(a.onKey(first), a.onKey(then))
 	}
 	if a.tooSmall() { // nothing the user cannot see happens
-		if act, _ := a.keys.Lookup(k); act == ActQuit && a.mode != modeSignIn {
+		if b, ok := a.keys.find(frameCatalogue(0), k); ok && b.Action == pane.ActQuit && a.mode != modeSignIn {
 			return a.quit()
 		}
 		return nil
 	}
-	switch a.mode {
-	case modeSignIn:
+	if a.mode == modeSignIn {
 		return a.signin.update(a, msg)
-	case modeConfirm:
+	}
+	if len(a.dialogs) > 0 {
 		return a.routeText(msg)
+	}
+	switch a.mode {
 	case modeHelp:
-		act, _ := a.keys.Lookup(k)
-		switch act {
-		case ActDown:
+		b, _ := a.keys.find(frameCatalogue(0), k)
+		switch b.Action {
+		case pane.ActDown:
 			a.helpScroll++
-		case ActUp:
+		case pane.ActUp:
 			a.helpScroll = max(0, a.helpScroll-1)
-		case ActPageDown, ActHalfDown:
+		case pane.ActPageDown, pane.ActHalfDown:
 			a.helpScroll += max(1, (a.h-5)/2)
-		case ActPageUp, ActHalfUp:
+		case pane.ActPageUp, pane.ActHalfUp:
 			a.helpScroll = max(0, a.helpScroll-max(1, (a.h-5)/2))
-		case ActTop:
+		case pane.ActTop:
 			a.helpScroll = 0
 		default:
 			a.mode = modeNormal
@@ -362,7 +488,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			a.mode = modeNormal
 			a.filter.SetValue("")
 			a.filter.Blur()
-			return a.cur().setQuery(a, "")
+			return a.setQuery("")
 		case "enter", "down", "up":
 			a.mode = modeNormal
 			a.filter.Blur()
@@ -395,65 +521,128 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return a.routeText(msg)
 	}
-	act, ok := a.keys.Lookup(k)
+	pg := a.cur()
+	b, ok := a.keys.find(a.bindingsOf(pg), k)
 	if !ok {
 		return nil
 	}
-	if a.readOnly() && a.keys.Binding(act).Mutates {
+	switch {
+	case b.Mutates && a.readOnly():
 		a.say("read-only: changes are off (--readonly or readonly: true in the context)")
 		return nil
+	case b.Disabled != "":
+		a.setErr(fmt.Errorf("%s: %s", b.Help, b.Disabled))
+		a.errFrom = ""
+		return nil
+	case b.Run == nil:
+		return nil
 	}
-	// The pane gets the first say (its own keys, detail views).
-	if cmd, handled := a.cur().action(a, act); handled {
-		return cmd
-	}
-	switch act {
-	case ActQuit:
-		return a.quit()
-	case ActHelp:
-		a.mode, a.helpScroll = modeHelp, 0
-	case ActFilter:
-		if a.cur().filterable() {
-			a.mode = modeFilter
-			a.filter.SetValue(a.cur().query())
-			a.filter.CursorEnd()
-			return a.filter.Focus()
+	return b.Run()
+}
+
+// bindingsOf is everything a key may do on pg: the pane's own bindings
+// (which win), then the frame's. The Runs of the pane's are addressed to it.
+func (a *App) bindingsOf(pg *page) []pane.Binding {
+	own := pg.p.Bindings(pg.env)
+	out := make([]pane.Binding, 0, len(own)+24)
+	for _, b := range own {
+		if run := b.Run; run != nil {
+			id := pg.id
+			b.Run = func() tea.Cmd { return address(id, run()) }
 		}
-	case ActCommand:
-		a.mode = modePalette
-		a.palette.open(a)
-		return a.palette.input.Focus()
-	case ActNextPane:
-		return a.switchPane((a.active + 1) % len(a.panes))
-	case ActPrevPane:
-		return a.switchPane((a.active + len(a.panes) - 1) % len(a.panes))
-	case ActPane1, ActPane2, ActPane3, ActPane4, ActPane5, ActPane6, ActPane7, ActPane8:
-		return a.switchPane(int(act[len(act)-1] - '1'))
-	case ActCopy:
-		if name := a.cur().selectedName(); name != "" {
-			clean := sanitize.String(name) // what is copied is what the status line shows
-			a.say("copied " + clean)
-			return a.copy(clean)
-		}
+		out = append(out, b)
 	}
-	return nil
+	return append(out, a.globals(pg)...)
+}
+
+// globals are the frame's bindings on pg: movement when it moves, tabs,
+// back when a page is pushed, filter and copy when it has them, palette,
+// help, quit.
+func (a *App) globals(pg *page) []pane.Binding {
+	mover, moves := pg.p.(pane.Mover)
+	filt, filters := pg.p.(pane.Filterable)
+	sel, selects := pg.p.(pane.Selection)
+	t := a.tabs[pg.tab]
+	var out []pane.Binding
+	for _, b := range frameCatalogue(len(a.tabs)) {
+		act := b.Action
+		switch {
+		case b.Group == pane.GroupMove:
+			if !moves {
+				continue
+			}
+			b.Run = func() tea.Cmd { mover.Move(pg.env, act); return nil }
+		case act == pane.ActNextPane:
+			b.Run = func() tea.Cmd { return a.switchPane((a.active + 1) % len(a.tabs)) }
+		case act == pane.ActPrevPane:
+			b.Run = func() tea.Cmd { return a.switchPane((a.active + len(a.tabs) - 1) % len(a.tabs)) }
+		case strings.HasPrefix(act, "pane_"):
+			i := slices.IndexFunc(a.tabs, func(t *tab) bool { return pane.PaneJump(slices.Index(a.tabs, t)) == act })
+			b.Help = a.tabs[i].entry.Title
+			b.Run = func() tea.Cmd { return a.switchPane(i) }
+		case act == pane.ActBack:
+			if len(t.stack) < 2 {
+				continue
+			}
+			b.Help = "back to " + t.stack[len(t.stack)-2].p.Title()
+			b.Short = "back"
+			b.Run = func() tea.Cmd { return a.popPage(pg) }
+		case act == pane.ActFilter:
+			if !filters || !filt.CanFilter() {
+				continue
+			}
+			b.Run = func() tea.Cmd {
+				a.mode = modeFilter
+				a.filter.SetValue(filt.Query())
+				a.filter.CursorEnd()
+				return a.filter.Focus()
+			}
+		case act == pane.ActCopy:
+			if !selects {
+				continue
+			}
+			name, ok := sel.Selected()
+			if !ok {
+				b.Disabled = "nothing selected"
+			}
+			b.Run = func() tea.Cmd {
+				clean := sanitize.String(name) // what is copied is what the status line shows
+				a.say("copied " + clean)
+				return a.copy(clean)
+			}
+		case act == pane.ActCommand:
+			b.Run = func() tea.Cmd {
+				a.mode = modePalette
+				a.palette.open(a)
+				return a.palette.input.Focus()
+			}
+		case act == pane.ActHelp:
+			b.Run = func() tea.Cmd { a.mode, a.helpScroll = modeHelp, 0; return nil }
+		case act == pane.ActQuit:
+			b.Run = a.quit
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // quit leaves, but first asks while a change is still running on the Hub;
 // what was left unfinished is then kept for Unfinished.
 func (a *App) quit() tea.Cmd {
-	if len(a.running) > 0 && a.mode != modeConfirm {
+	if len(a.running) > 0 {
 		what := a.runningNames()
-		return a.ask(newConfirm("Quit while a change is running?",
+		a.push(dialog.NewConfirm("Quit while a change is running?",
 			"Still running: "+what+". Quitting stops it where it is; what was done stays done.", func() tea.Cmd {
 				a.unfinished = append(a.unfinished, "stopped before it finished: "+what)
 				return a.leaveNow()
-			}))
+			}), 0)
+		return nil
 	}
 	return a.leaveNow()
 }
 
-// runningNames lists the changes in flight, oldest first.
+// runningNames lists the changes in flight, oldest first, with the
+// progress of bulk ones.
 func (a *App) runningNames() string {
 	ids := make([]uint64, 0, len(a.running))
 	for id := range a.running {
@@ -463,6 +652,9 @@ func (a *App) runningNames() string {
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		names[i] = a.running[id]
+		if b, ok := a.bulks[id]; ok {
+			names[i] += fmt.Sprintf(" (%d of %d done)", b.prog.Done(), b.total)
+		}
 	}
 	return strings.Join(names, "; ")
 }
@@ -473,21 +665,37 @@ func (a *App) Unfinished() []string { return slices.Clone(a.unfinished) }
 
 func (a *App) leaveNow() tea.Cmd {
 	a.quitting = true
-	for _, p := range a.panes {
-		p.leave(a)
+	a.leaveAll()
+	for _, b := range a.bulks {
+		b.cancel()
 	}
 	return tea.Quit
 }
 
-func (a *App) cur() pane { return a.panes[a.active] }
+// leaveAll leaves every page (cancelling its requests).
+func (a *App) leaveAll() {
+	for _, t := range a.tabs {
+		for _, pg := range t.stack {
+			pg.p.Leave(pg.env)
+		}
+	}
+}
 
-// switchPane leaves the current pane (cancelling its requests) and enters i.
+// cur is the page on screen.
+func (a *App) cur() *page {
+	t := a.tabs[a.active]
+	return t.stack[len(t.stack)-1]
+}
+
+// switchPane leaves the current tab (cancelling its requests) and enters i.
 func (a *App) switchPane(i int) tea.Cmd {
-	if i < 0 || i >= len(a.panes) {
+	if i < 0 || i >= len(a.tabs) {
 		return nil
 	}
 	if i != a.active {
-		a.cur().leave(a)
+		for _, pg := range a.tabs[a.active].stack {
+			pg.p.Leave(pg.env)
+		}
 		a.active = i
 	}
 	if a.mode == modeFilter {
@@ -496,21 +704,81 @@ func (a *App) switchPane(i int) tea.Cmd {
 	return a.enterPane()
 }
 
+// enterPane enters every page of the current tab, bottom first.
 func (a *App) enterPane() tea.Cmd {
 	if a.sess.Client == nil || a.sess.Org == "" {
 		return nil // signing in, or choosing the organization
 	}
-	return a.cur().enter(a)
+	var cmds []tea.Cmd
+	for _, pg := range a.tabs[a.active].stack {
+		cmds = append(cmds, address(pg.id, pg.p.Enter(pg.env)))
+	}
+	return tea.Batch(cmds...)
 }
 
-// paneIndex finds the pane of kind k.
-func (a *App) paneIndex(k state.Kind) int {
-	for i, p := range a.panes {
-		if p.kind() == k {
-			return i
+// tabOf finds the tab of kind k.
+func (a *App) tabOf(k state.Kind) int {
+	return slices.IndexFunc(a.tabs, func(t *tab) bool { return t.entry.Kind == k })
+}
+
+// open shows the tab of kind k, pointed at scope when one is given.
+func (a *App) open(k state.Kind, scope string) tea.Cmd {
+	i := a.tabOf(k)
+	if i < 0 {
+		a.setErr(fmt.Errorf("there is no %s pane", k))
+		return nil
+	}
+	t := a.tabs[i]
+	root := t.stack[0]
+	var cmd tea.Cmd
+	if scope != "" {
+		sc, ok := root.p.(pane.Scoped)
+		if !ok {
+			a.setErr(fmt.Errorf("%s does not open on %q", t.entry.Title, sanitize.String(scope)))
+			return nil
+		}
+		c, err := sc.Scope(root.env, scope)
+		if err != nil {
+			a.setErr(err)
+			return nil
+		}
+		cmd = address(root.id, c)
+		for len(t.stack) > 1 { // a new scope starts at the pane itself
+			a.dropTop(t)
 		}
 	}
-	return 0
+	return tea.Batch(cmd, a.switchPane(i))
+}
+
+// pushPage shows p over the top of tab ti.
+func (a *App) pushPage(ti int, p pane.Pane) tea.Cmd {
+	t := a.tabs[ti]
+	pg := a.newPage(ti, p)
+	t.stack = append(t.stack, pg)
+	if ti != a.active || a.sess.Client == nil {
+		return nil
+	}
+	return address(pg.id, p.Enter(pg.env))
+}
+
+// popPage closes pg and every page above it.
+func (a *App) popPage(pg *page) tea.Cmd {
+	t := a.tabs[pg.tab]
+	i := slices.Index(t.stack, pg)
+	if i < 1 {
+		return nil // not on its tab any more, or the root: nothing to pop
+	}
+	for len(t.stack) > i {
+		a.dropTop(t)
+	}
+	return nil
+}
+
+func (a *App) dropTop(t *tab) {
+	top := t.stack[len(t.stack)-1]
+	top.p.Leave(top.env)
+	delete(a.pages, top.id)
+	t.stack = t.stack[:len(t.stack)-1]
 }
 
 // copy writes s to the clipboard with OSC 52, so it works over SSH.
@@ -532,6 +800,7 @@ func (a *App) say(s string) {
 	a.status, a.statusAt = s, a.opts.Now()
 }
 
+// setErr shows err; nobody owns it until the caller says (errFrom).
 func (a *App) setErr(err error) {
 	if err == nil {
 		a.errText = ""
@@ -542,84 +811,27 @@ func (a *App) setErr(err error) {
 		a.reauth(tf)
 		return
 	}
-	a.errText = describeErr(err)
+	a.errText = pane.Describe(err)
 	a.errCause = err
 	a.errAt = a.opts.Now()
 	a.errFrom = ""
 }
 
-// describeErrFull is describeErr with every item of a bulk change named,
-// for the help page, where there is room for all of them.
-func describeErrFull(err error) string {
-	var pe partialError
-	if !errors.As(err, &pe) {
-		return describeErr(err)
-	}
-	parts := make([]string, len(pe.errs))
-	for i, e := range pe.errs {
-		// Each item's error starts with the item's name ("v1: …").
-		name, _, _ := strings.Cut(e.Error(), ": ")
-		parts[i] = sanitize.String(name) + ": " + describeErr(e)
-	}
-	return fmt.Sprintf("%d of %d not done:\n%s", len(pe.errs), pe.total, strings.Join(parts, "\n"))
-}
-
-// describeErr puts an error in plain words, with the server's own words
-// when it sent some.
-func describeErr(err error) string {
-	var rl *hubclient.RateLimitError
-	var ae *hubclient.APIError
-	var ve *hubclient.ValidationError
-	var pe partialError
-	switch {
-	case errors.As(err, &pe):
-		more := ""
-		if len(pe.errs) > 1 {
-			more = fmt.Sprintf(" (and %d more)", len(pe.errs)-1)
+// clearErr takes away the error owner put up. A list that loads after the
+// organization list failed means the Hub answers again: that list is asked
+// for once more, and its error goes.
+func (a *App) clearErr(owner string) {
+	switch a.errFrom {
+	case owner:
+		a.errText, a.errFrom = "", ""
+	case orgsErr:
+		if strings.HasPrefix(owner, "load ") {
+			a.errText, a.errFrom = "", ""
+			if a.orgs == nil {
+				a.later(a.loadOrgs())
+			}
 		}
-		return fmt.Sprintf("%d of %d not done: %s%s", len(pe.errs), pe.total, describeErr(pe.errs[0]), more)
-	case errors.Is(err, context.Canceled):
-		return ""
-	case errors.Is(err, hubclient.ErrReadOnly):
-		return "read-only mode: nothing was changed"
-	case errors.Is(err, hubclient.ErrNotOffered):
-		return "this Docker Hub does not offer that operation"
-	case errors.As(err, &rl):
-		return fmt.Sprintf("rate limited by Docker Hub: try again in %s", rl.RetryAfter.Round(time.Second))
-	case errors.As(err, &ve):
-		return ve.Error()
-	case errors.As(err, &ae):
-		words := ae.Words()
-		if words == "" {
-			words = strings.ToLower(httpText(ae.StatusCode))
-		}
-		prefix := ""
-		switch ae.StatusCode {
-		case 401:
-			prefix = "not signed in or the session expired: "
-		case 403:
-			prefix = "not allowed: "
-		case 404:
-			prefix = "not found: "
-		case 409:
-			prefix = "conflict: "
-		}
-		if ae.StatusCode >= 500 {
-			prefix = "Docker Hub failed: "
-		}
-		return sanitize.String(fmt.Sprintf("%s%s (%d)", prefix, words, ae.StatusCode))
 	}
-	return sanitize.String(err.Error())
-}
-
-func httpText(code int) string {
-	switch {
-	case code >= 500:
-		return "server error"
-	case code == 404:
-		return "not found"
-	}
-	return fmt.Sprintf("HTTP %d", code)
 }
 
 // View draws the frame: header, tabs, body, status line, footer.
@@ -638,7 +850,7 @@ func (a *App) render() string {
 		return "hubtui: starting…"
 	}
 	if a.tooSmall() {
-		return wrap(fmt.Sprintf("hubtui needs at least %d×%d; this terminal is %d×%d.\nMake the window larger, or press q to quit.", minWidth, minHeight, a.w, a.h), max(10, a.w), "")
+		return text.Wrap(fmt.Sprintf("hubtui needs at least %d×%d; this terminal is %d×%d.\nMake the window larger, or press q to quit.", minWidth, minHeight, a.w, a.h), max(10, a.w), "")
 	}
 	if a.mode == modeSignIn {
 		return a.signin.view(a)
@@ -650,40 +862,17 @@ func (a *App) render() string {
 	footer := a.footerLine()
 	bodyH := a.h - 5
 	var body string
-	switch a.mode {
-	case modeHelp:
+	if a.mode == modeHelp {
 		body = a.helpView(a.w, bodyH)
-	case modeConfirm:
-		body = a.confirm.view(a, a.w, bodyH)
-	default:
-		body = a.cur().view(a, a.w, bodyH)
+	} else {
+		pg := a.cur()
+		body = pg.p.View(pg.env, a.w, bodyH)
 	}
-	body = fitBlock(body, a.w, bodyH)
+	body = text.FitBlock(body, bodyH)
+	if d, ok := a.topDialog(); ok { // drawn over the pane, which stays in view around it
+		body = dialog.Overlay(body, d.d.View(&a.theme, a.w, bodyH), a.w, bodyH)
+	}
 	return strings.Join([]string{header, tabs, rule, body, status, footer}, "\n")
-}
-
-// fitBlock pads or cuts s to exactly h lines.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// truncate cuts s to w cells.
-func truncate(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }
 
 func (a *App) headerLine() string {
@@ -699,6 +888,9 @@ func (a *App) headerLine() string {
 	label := "org: "
 	if a.personal() {
 		label = "personal: " // the user's own namespace, not an organization
+	}
+	if r := a.role(); r != pane.RoleUnknown && !a.personal() {
+		org += t.Dim.Render(" (" + r.String() + ")")
 	}
 	parts = append(parts, t.Label.Render(label)+org)
 	if a.sess.User != "" {
@@ -728,7 +920,7 @@ func (a *App) headerLine() string {
 	}
 	room := a.w - lipgloss.Width(right) - 1
 	if lipgloss.Width(left) > room {
-		left = truncate(ansi.Strip(left), room)
+		left = text.Truncate(ansi.Strip(left), room)
 	}
 	return left + strings.Repeat(" ", max(1, a.w-lipgloss.Width(left)-lipgloss.Width(right))) + right
 }
@@ -736,8 +928,8 @@ func (a *App) headerLine() string {
 func (a *App) tabsLine() string {
 	render := func(compact bool) string {
 		var b strings.Builder
-		for i, p := range a.panes {
-			label := fmt.Sprintf("%d %s", i+1, p.title())
+		for i, t := range a.tabs {
+			label := fmt.Sprintf("%d %s", i+1, t.entry.Title)
 			switch {
 			case i == a.active:
 				b.WriteString(a.theme.TabActive.Render(label))
@@ -753,18 +945,39 @@ func (a *App) tabsLine() string {
 	if lipgloss.Width(line) > a.w {
 		line = render(true)
 	}
-	if crumbs := a.cur().crumbs(); len(crumbs) > 0 {
+	if crumbs := a.crumbs(); len(crumbs) > 0 {
 		c := " " + a.theme.Dim.Render(sanitize.String(strings.Join(crumbs, " › ")))
 		if lipgloss.Width(line)+lipgloss.Width(c) <= a.w {
 			line += c
 		}
 	}
 	if lipgloss.Width(line) > a.w {
-		return truncate(line, a.w)
+		return text.Truncate(line, a.w)
 	}
 	return line
 }
 
+// crumbs is where the page on screen is: the page's own account of it, else
+// the titles of the tab's stack.
+func (a *App) crumbs() []string {
+	pg := a.cur()
+	if c, ok := pg.p.(pane.Crumbs); ok {
+		return c.Crumbs()
+	}
+	t := a.tabs[a.active]
+	if len(t.stack) < 2 {
+		return nil
+	}
+	out := make([]string, len(t.stack))
+	for i, p := range t.stack {
+		out[i] = p.p.Title()
+	}
+	return out
+}
+
+// statusLine gives each its place: on the left what happened (an error
+// first, never hidden), on the right the pane's progress, changes running
+// and a rate-limit wait; when both do not fit each gets its share.
 func (a *App) statusLine() string {
 	t := a.theme
 	switch a.mode {
@@ -774,26 +987,55 @@ func (a *App) statusLine() string {
 	case modePalette:
 		return a.palette.view(a)
 	}
-	wait := ""
-	if d, ok := a.rateWait(); ok && a.busy() {
-		wait = t.Warn.Render(fmt.Sprintf(" · waiting for Docker Hub's rate limit: %ds", int(d.Round(time.Second).Seconds())))
+	var right []string
+	pg := a.cur()
+	if s := pg.p.Status(pg.env); s != "" {
+		right = append(right, s)
 	}
-	if a.errText != "" { // an error is never hidden by a wait
-		return truncate(t.Error.Render("error: ")+a.errText+wait, a.w)
-	}
-	s := a.cur().status(a)
-	if a.status != "" && (s == "" || a.opts.Now().Sub(a.statusAt) < errLinger) {
-		if s != "" {
-			s = a.status + " · " + s
-		} else {
-			s = a.status
+	for _, id := range a.bulkIDs() {
+		if b := a.bulks[id]; !a.onStack(b.prog) {
+			right = append(right, fmt.Sprintf("%s %d/%d", sanitize.String(b.what), b.prog.Done(), b.total))
 		}
 	}
-	return truncate(t.Status.Render(s)+wait, a.w)
+	if d, ok := a.rateWait(); ok && (a.busy() || len(a.running) > 0) {
+		right = append(right, t.Warn.Render(fmt.Sprintf("rate limit: waiting %ds", int(d.Round(time.Second).Seconds()))))
+	}
+	var left string
+	switch {
+	case a.errText != "":
+		left = t.Error.Render("error: ") + a.errText
+	case a.status != "" && (len(right) == 0 || a.opts.Now().Sub(a.statusAt) < errLinger):
+		left = a.status
+	}
+	r := strings.Join(right, " · ")
+	if left == "" {
+		return text.Truncate(t.Status.Render(r), a.w)
+	}
+	if r == "" {
+		return text.Truncate(left, a.w)
+	}
+	lw, rw := lipgloss.Width(left), lipgloss.Width(r)
+	if lw+3+rw > a.w {
+		// The error keeps at least half; the progress keeps what is left.
+		rw = min(rw, max(a.w/3, a.w-lw-3))
+		r = text.Truncate(ansi.Strip(r), rw)
+		rw = lipgloss.Width(r)
+		left = text.Truncate(ansi.Strip(left), a.w-rw-3)
+		if a.errText != "" {
+			left = t.Error.Render(left)
+		}
+	}
+	gap := max(3, a.w-lipgloss.Width(left)-rw)
+	return left + strings.Repeat(" ", gap) + t.Status.Render(r)
 }
 
+// footerLine shows the keys of the page on screen by priority: help and
+// the palette first, then the pane's in its order, quit last, as many as fit
+// (help always does).
 func (a *App) footerLine() string {
-	var acts []Action
+	if d, ok := a.topDialog(); ok {
+		return a.theme.Footer.Render(d.d.Hint())
+	}
 	switch a.mode {
 	case modeFilter:
 		return a.theme.Footer.Render("type to filter  enter keep  esc clear")
@@ -801,64 +1043,112 @@ func (a *App) footerLine() string {
 		return a.theme.Footer.Render("tab complete  ↑/↓ history  enter run  esc cancel")
 	case modeHelp:
 		return a.theme.Footer.Render("j/k scroll · any other key closes help")
-	case modeConfirm:
-		return a.theme.Footer.Render("esc cancels")
 	}
-	acts = append(acts, ActHelp, ActCommand)
-	if a.cur().filterable() {
-		acts = append(acts, ActFilter)
+	all := a.bindingsOf(a.cur())
+	var first, mid, last []pane.Binding
+	for _, b := range all {
+		switch b.Action {
+		case pane.ActHelp, pane.ActCommand, pane.ActFilter:
+			first = append(first, b)
+		case pane.ActQuit:
+			last = append(last, b)
+		default:
+			if b.Group != pane.GroupMove && !strings.HasPrefix(b.Action, "pane_") {
+				mid = append(mid, b)
+			}
+		}
 	}
-	acts = append(acts, a.cur().footer(a)...)
-	acts = append(acts, ActQuit)
-	var parts []string
+	slices.SortStableFunc(first, func(x, y pane.Binding) int { return footerRank(x.Action) - footerRank(y.Action) })
+	hint := func(b pane.Binding) string {
+		return a.theme.Key.Render(a.keys.Label(b)) + " " + a.theme.Footer.Render(b.Short)
+	}
+	// quit is always shown: its room is kept before the rest is laid out.
+	var tail string
 	used := 0
-	for _, act := range acts {
-		b := a.keys.Binding(act)
-		if (a.readOnly() && b.Mutates) || len(b.Keys) == 0 {
+	for _, b := range last {
+		if b.Short != "" && a.keys.Label(b) != "" {
+			tail = hint(b)
+			used = lipgloss.Width(tail) + 2
+			break
+		}
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, b := range slices.Concat(first, mid) {
+		label := a.keys.Label(b)
+		if b.Short == "" || label == "" || b.Disabled != "" || (a.readOnly() && b.Mutates) || seen[label] {
 			continue
 		}
-		s := a.theme.Key.Render(b.Label) + " " + a.theme.Footer.Render(shortHelp(b))
+		seen[label] = true
+		s := hint(b)
 		wd := lipgloss.Width(s) + 2
 		if used+wd > a.w {
-			break
+			continue // a shorter one further on may still fit
 		}
 		used += wd
 		parts = append(parts, s)
 	}
+	if tail != "" {
+		parts = append(parts, tail)
+	}
 	return strings.Join(parts, "  ")
 }
 
-// helpView lists every binding that applies, built from the keymap, in as
-// many columns as fit; it scrolls when it is taller than the screen.
+func footerRank(act string) int {
+	return slices.Index([]string{pane.ActHelp, pane.ActCommand, pane.ActFilter}, act)
+}
+
+// helpView lists every binding of the page on screen, grouped, in as many
+// columns as fit; disabled ones say why. It scrolls when taller than the screen.
 func (a *App) helpView(w, h int) string {
-	groups := a.keys.Groups(a.readOnly(), a.cur().applies)
-	var cols []string
-	for _, g := range groups {
-		var b strings.Builder
-		b.WriteString(a.theme.Title.Render(g[0].Group) + "\n")
-		var panes []Binding
-		for _, bd := range g {
-			if isPaneJump(bd.Action) {
-				panes = append(panes, bd)
-				continue
-			}
-			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", strings.Join(bd.Keys, "/"))), bd.Help)
+	groups := map[string][]pane.Binding{}
+	seen := map[string]bool{}
+	var jumps []string
+	for _, b := range a.bindingsOf(a.cur()) {
+		keys := a.keys.Keys(b)
+		if len(keys) == 0 || (a.readOnly() && b.Mutates) || seen[b.Action] {
+			continue
 		}
-		if len(panes) > 0 { // one line for the eight pane jumps
-			var keys []string
-			for _, bd := range panes {
-				keys = append(keys, bd.Keys...)
+		seen[b.Action] = true
+		if strings.HasPrefix(b.Action, "pane_") {
+			jumps = append(jumps, keys...)
+			continue
+		}
+		g := b.Group
+		if g == "" {
+			g = pane.GroupActions
+		}
+		groups[g] = append(groups[g], b)
+	}
+	var cols []string
+	for _, g := range []string{pane.GroupMove, pane.GroupPanes, pane.GroupFind, pane.GroupSelect, pane.GroupActions, pane.GroupGeneral} {
+		bs := groups[g]
+		if len(bs) == 0 && !(g == pane.GroupPanes && len(jumps) > 0) {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(a.theme.Title.Render(g) + "\n")
+		line := func(keys, help string) {
+			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", keys)), help)
+		}
+		for _, bd := range bs {
+			help := bd.Help
+			if bd.Disabled != "" {
+				help = a.theme.Dim.Render(help + " (" + bd.Disabled + ")")
 			}
-			label := strings.Join(keys, "/")
-			if len(panes) == len(keys) && len(keys) > 2 {
-				label = keys[0] + "…" + keys[len(keys)-1]
+			line(strings.Join(a.keys.Keys(bd), "/"), help)
+		}
+		if g == pane.GroupPanes && len(jumps) > 0 { // one line for the pane jumps
+			label := strings.Join(jumps, "/")
+			if len(jumps) > 2 {
+				label = jumps[0] + "…" + jumps[len(jumps)-1]
 			}
-			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", label)), "jump to a pane")
+			line(label, "jump to a pane")
 		}
 		cols = append(cols, b.String())
 	}
 	cmds := a.theme.Title.Render("Commands") + "\n"
-	for _, c := range paletteCommands() {
+	for _, c := range a.commands() {
 		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", ":"+c.usage)) + " " + c.help + "\n"
 	}
 	cols = append(cols, cmds)
@@ -876,10 +1166,10 @@ func (a *App) helpView(w, h int) string {
 	page := lipgloss.JoinVertical(lipgloss.Left, rows...)
 	if a.errText != "" { // the status line cuts long errors: here they are whole
 		full := a.errText
-		if a.errCause != nil && describeErr(a.errCause) == a.errText { // not replaced since
-			full = describeErrFull(a.errCause)
+		if a.errCause != nil && pane.Describe(a.errCause) == a.errText { // not replaced since
+			full = pane.DescribeFull(a.errCause)
 		}
-		page = a.theme.Error.Render("Last error") + "\n" + wrap(full, max(20, w-2), "") + "\n\n" + page
+		page = a.theme.Error.Render("Last error") + "\n" + text.Wrap(full, max(20, w-2), "") + "\n\n" + page
 	}
 	lines := strings.Split(page, "\n")
 	if len(lines) <= h {
@@ -889,42 +1179,4 @@ func (a *App) helpView(w, h int) string {
 	a.helpScroll = min(a.helpScroll, len(lines)-(h-1))
 	more := a.theme.Dim.Render(fmt.Sprintf("── j/k scroll · lines %d–%d of %d ──", a.helpScroll+1, a.helpScroll+h-1, len(lines)))
 	return strings.Join(append(lines[a.helpScroll:a.helpScroll+h-1], more), "\n")
-}
-
-// isPaneJump reports whether act jumps to a numbered pane.
-func isPaneJump(act Action) bool {
-	switch act {
-	case ActPane1, ActPane2, ActPane3, ActPane4, ActPane5, ActPane6, ActPane7, ActPane8:
-		return true
-	}
-	return false
-}
-
-// shortHelp is a binding's footer word.
-func shortHelp(b Binding) string {
-	switch b.Action {
-	case ActTags:
-		return "tags"
-	case ActSort:
-		return "sort"
-	case ActMark:
-		return "mark"
-	case ActCopy:
-		return "copy"
-	case ActFilter:
-		return "filter"
-	case ActCommand:
-		return "command"
-	case ActNextPane:
-		return "next pane"
-	case ActNew:
-		return "new"
-	case ActEdit:
-		return "edit"
-	case ActPrivacy:
-		return "visibility"
-	case ActDelete:
-		return "delete"
-	}
-	return b.Help
 }

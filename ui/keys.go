@@ -5,118 +5,51 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/dialog"
+	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/theme"
 )
 
-// Action is something a key does. Actions, not keys, are what the panes
-// handle; the keymap maps keys to actions and builds the help and footer.
-type Action string
-
-// The actions. Their names are the keys of the `keys:` section of the config file.
-const (
-	ActUp          Action = "up"
-	ActDown        Action = "down"
-	ActTop         Action = "top"
-	ActBottom      Action = "bottom"
-	ActHalfDown    Action = "half_page_down"
-	ActHalfUp      Action = "half_page_up"
-	ActPageDown    Action = "page_down"
-	ActPageUp      Action = "page_up"
-	ActNextPane    Action = "next_pane"
-	ActPrevPane    Action = "prev_pane"
-	ActOpen        Action = "open"
-	ActBack        Action = "back"
-	ActFilter      Action = "filter"
-	ActCommand     Action = "command"
-	ActHelp        Action = "help"
-	ActMark        Action = "mark"
-	ActMarkAll     Action = "mark_all"
-	ActSort        Action = "sort"
-	ActSortReverse Action = "sort_reverse"
-	ActRefresh     Action = "refresh"
-	ActCopy        Action = "copy"
-	ActQuit        Action = "quit"
-	ActTags        Action = "tags"
-	ActNew         Action = "new"
-	ActEdit        Action = "edit"
-	ActPrivacy     Action = "toggle_visibility"
-	ActDelete      Action = "delete"
-	ActPane1       Action = "pane_1"
-	ActPane2       Action = "pane_2"
-	ActPane3       Action = "pane_3"
-	ActPane4       Action = "pane_4"
-	ActPane5       Action = "pane_5"
-	ActPane6       Action = "pane_6"
-	ActPane7       Action = "pane_7"
-	ActPane8       Action = "pane_8"
-)
-
-// Binding is one action's keys and how help describes it.
-type Binding struct {
-	Action  Action
-	Keys    []string
-	Label   string // short key label for the footer, e.g. "j/k"
-	Help    string // what it does
-	Group   string // help section
-	Mutates bool   // hidden and disabled in read-only mode
-}
-
-// Keymap maps keys to actions.
+// Keymap is the config file's key overrides, by action name, over the
+// default keys every binding brings; it knows every action of the frame and
+// of the registry's panes, so an override of an action nobody has is an error.
 type Keymap struct {
-	bindings []Binding
-	byKey    map[string]Action
+	over  map[string][]string
+	known []pane.Binding // one per action, frame first, in help order
+	// panes is each registry pane's bindings as a fresh pane has them, for
+	// the check that an override does not bind one key twice.
+	panes [][]pane.Binding
 }
 
-// DefaultKeymap follows k9s and vim conventions.
-func DefaultKeymap() Keymap {
-	b := []Binding{
-		{ActUp, []string{"k", "up"}, "k/↑", "move up", "Move", false},
-		{ActDown, []string{"j", "down"}, "j/↓", "move down", "Move", false},
-		{ActTop, []string{"g", "home"}, "g", "first row", "Move", false},
-		{ActBottom, []string{"G", "end"}, "G", "last row", "Move", false},
-		{ActHalfDown, []string{"ctrl+d"}, "^d", "half page down", "Move", false},
-		{ActHalfUp, []string{"ctrl+u"}, "^u", "half page up", "Move", false},
-		{ActPageDown, []string{"pgdown", "ctrl+f"}, "pgdn", "page down", "Move", false},
-		{ActPageUp, []string{"pgup", "ctrl+b"}, "pgup", "page up", "Move", false},
-		{ActNextPane, []string{"tab"}, "tab", "next pane", "Panes", false},
-		{ActPrevPane, []string{"shift+tab"}, "S-tab", "previous pane", "Panes", false},
-		{ActPane1, []string{"1"}, "1", "Repos", "Panes", false},
-		{ActPane2, []string{"2"}, "2", "Tags", "Panes", false},
-		{ActPane3, []string{"3"}, "3", "Teams", "Panes", false},
-		{ActPane4, []string{"4"}, "4", "Members", "Panes", false},
-		{ActPane5, []string{"5"}, "5", "Invites", "Panes", false},
-		{ActPane6, []string{"6"}, "6", "Tokens", "Panes", false},
-		{ActPane7, []string{"7"}, "7", "Audit", "Panes", false},
-		{ActPane8, []string{"8"}, "8", "Settings", "Panes", false},
-		{ActOpen, []string{"enter"}, "enter", "open", "Panes", false},
-		{ActBack, []string{"esc"}, "esc", "back", "Panes", false},
-		{ActTags, []string{"t"}, "t", "tags of this repository", "Panes", false},
-		{ActFilter, []string{"/"}, "/", "fuzzy filter", "Find", false},
-		{ActCommand, []string{":"}, ":", "command palette", "Find", false},
-		{ActSort, []string{"s"}, "s", "sort by next column", "Find", false},
-		{ActSortReverse, []string{"S"}, "S", "reverse sort", "Find", false},
-		{ActMark, []string{"space"}, "space", "mark row", "Select", false},
-		{ActMarkAll, []string{"ctrl+a"}, "^a", "mark all visible", "Select", false},
-		{ActCopy, []string{"y"}, "y", "copy name (OSC 52)", "Select", false},
-		{ActNew, []string{"n"}, "n", "new repository", "Actions", true},
-		{ActEdit, []string{"e"}, "e", "edit description", "Actions", true},
-		{ActPrivacy, []string{"p"}, "p", "make public / private", "Actions", true},
-		{ActDelete, []string{"D"}, "D", "delete (asks first)", "Actions", true},
-		{ActRefresh, []string{"r"}, "r", "refresh", "General", false},
-		{ActHelp, []string{"?"}, "?", "help", "General", false},
-		{ActQuit, []string{"q", "ctrl+c"}, "q", "quit", "General", false},
-	}
-	k := Keymap{bindings: b}
-	k.index()
-	return k
-}
+// DefaultKeymap is the default keys of the default registry.
+func DefaultKeymap() Keymap { return NewKeymap(Registry()) }
 
-func (k *Keymap) index() {
-	k.byKey = map[string]Action{}
-	for _, b := range k.bindings {
-		for _, key := range b.Keys {
-			k.byKey[key] = b.Action
+// NewKeymap is the default keys of the frame and of the panes of reg.
+func NewKeymap(reg []pane.Entry) Keymap {
+	k := Keymap{}
+	seen := map[string]bool{}
+	add := func(bs []pane.Binding) {
+		for _, b := range bs {
+			if !seen[b.Action] {
+				seen[b.Action] = true
+				k.known = append(k.known, b)
+			}
 		}
 	}
+	add(frameCatalogue(len(reg)))
+	env := &catalogueEnv{cache: state.NewCache(0), theme: theme.New("mono", true)}
+	for _, e := range reg {
+		bs := e.New().Bindings(env)
+		k.panes = append(k.panes, bs)
+		add(bs)
+	}
+	return k
 }
 
 // KeyError is a key override the keymap cannot take; Action names it.
@@ -129,87 +62,152 @@ type KeyError struct {
 func (e *KeyError) Error() string { return "keys." + e.Action + ": " + e.Msg }
 
 // WithOverrides replaces the keys of the named actions (from the config
-// file); an empty list unbinds the action. An unknown action or a key bound
-// twice is an error naming it.
+// file); an empty list unbinds the action. An unknown action, or a key bound
+// to two actions of one pane (or of a pane and the frame), is an error
+// naming it.
 func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
-	out := Keymap{bindings: slices.Clone(k.bindings)}
+	out := k
+	out.over = map[string][]string{}
+	for n, keys := range k.over {
+		out.over[n] = keys
+	}
 	names := make([]string, 0, len(over))
 	for n := range over {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		keys := over[name]
-		i := slices.IndexFunc(out.bindings, func(b Binding) bool { return string(b.Action) == name })
-		if i < 0 {
+		if !slices.ContainsFunc(k.known, func(b pane.Binding) bool { return b.Action == name }) {
 			return k, &KeyError{Action: name, Msg: fmt.Sprintf("unknown action %q (known: %s)", name, strings.Join(k.actionNames(), ", "))}
 		}
-		out.bindings[i].Keys = slices.Clone(keys)
-		out.bindings[i].Label = ""
-		if len(keys) > 0 {
-			out.bindings[i].Label = keys[0]
-		}
+		out.over[name] = slices.Clone(over[name])
 	}
-	seen := map[string]Action{}
-	for _, b := range out.bindings {
-		for _, key := range b.Keys {
-			if prev, dup := seen[key]; dup {
-				blame := b.Action // point at whichever of the two was overridden
-				if _, ok := over[string(prev)]; ok {
-					blame = prev
+	frame := frameCatalogue(len(k.panes))
+	for _, bs := range append([][]pane.Binding{nil}, k.panes...) {
+		seen := map[string]string{}
+		for _, b := range append(slices.Clone(bs), frame...) {
+			for _, key := range out.Keys(b) {
+				prev, dup := seen[key]
+				if dup && prev != b.Action {
+					blame := b.Action // point at whichever of the two was overridden
+					if _, ok := over[prev]; ok {
+						blame = prev
+					}
+					return k, &KeyError{Action: blame, Msg: fmt.Sprintf("%q is bound to both %s and %s", key, prev, b.Action)}
 				}
-				return k, &KeyError{Action: string(blame), Msg: fmt.Sprintf("%q is bound to both %s and %s", key, prev, b.Action)}
+				seen[key] = b.Action
 			}
-			seen[key] = b.Action
 		}
 	}
-	out.index()
 	return out, nil
 }
 
 func (k Keymap) actionNames() []string {
-	out := make([]string, len(k.bindings))
-	for i, b := range k.bindings {
-		out[i] = string(b.Action)
+	out := make([]string, len(k.known))
+	for i, b := range k.known {
+		out[i] = b.Action
 	}
 	return out
 }
 
-// Lookup returns the action of key ("j", "ctrl+d", "space").
-func (k Keymap) Lookup(key string) (Action, bool) {
-	a, ok := k.byKey[key]
-	return a, ok
+// Keys are b's keys: the config's, else its own.
+func (k Keymap) Keys(b pane.Binding) []string {
+	if keys, ok := k.over[b.Action]; ok {
+		return keys
+	}
+	return b.Keys
 }
 
-// Bindings returns every binding in help order.
-func (k Keymap) Bindings() []Binding { return slices.Clone(k.bindings) }
+// Label is the first key of b, as the footer shows it ("" when unbound).
+func (k Keymap) Label(b pane.Binding) string {
+	keys := k.Keys(b)
+	if len(keys) == 0 {
+		return ""
+	}
+	return keyLabel(keys[0])
+}
 
-// Binding returns the binding of a.
-func (k Keymap) Binding(a Action) Binding {
-	for _, b := range k.bindings {
-		if b.Action == a {
-			return b
+// Bindings are every action known, with its default keys, in help order.
+func (k Keymap) Bindings() []pane.Binding { return slices.Clone(k.known) }
+
+// find is the first of bs that key runs.
+func (k Keymap) find(bs []pane.Binding, key string) (pane.Binding, bool) {
+	for _, b := range bs {
+		if slices.Contains(k.Keys(b), key) {
+			return b, true
 		}
 	}
-	return Binding{Action: a}
+	return pane.Binding{}, false
 }
 
-// Groups returns the bindings grouped for help, in a stable order, leaving
-// out mutating ones in read-only mode and actions the filter rejects.
-func (k Keymap) Groups(readOnly bool, keep func(Action) bool) [][]Binding {
-	order := []string{"Move", "Panes", "Find", "Select", "Actions", "General"}
-	var out [][]Binding
-	for _, g := range order {
-		var group []Binding
-		for _, b := range k.bindings {
-			if b.Group != g || len(b.Keys) == 0 || (readOnly && b.Mutates) || (keep != nil && !keep(b.Action)) {
-				continue
-			}
-			group = append(group, b)
-		}
-		if len(group) > 0 {
-			out = append(out, group)
-		}
+// keyLabel is a key as the footer spells it.
+func keyLabel(key string) string {
+	switch key {
+	case "ctrl+d", "ctrl+u", "ctrl+a", "ctrl+f", "ctrl+b":
+		return "^" + strings.TrimPrefix(key, "ctrl+")
+	case "shift+tab":
+		return "S-tab"
+	case "pgdown":
+		return "pgdn"
 	}
-	return out
+	return key
 }
+
+// frameCatalogue is the frame's own actions with their default keys, for
+// the keymap; the App's live bindings (globals) carry the same names.
+func frameCatalogue(panes int) []pane.Binding {
+	b := []pane.Binding{
+		{Action: pane.ActUp, Keys: []string{"k", "up"}, Help: "move up", Group: pane.GroupMove},
+		{Action: pane.ActDown, Keys: []string{"j", "down"}, Help: "move down", Group: pane.GroupMove},
+		{Action: pane.ActTop, Keys: []string{"g", "home"}, Help: "first row", Group: pane.GroupMove},
+		{Action: pane.ActBottom, Keys: []string{"G", "end"}, Help: "last row", Group: pane.GroupMove},
+		{Action: pane.ActHalfDown, Keys: []string{"ctrl+d"}, Help: "half page down", Group: pane.GroupMove},
+		{Action: pane.ActHalfUp, Keys: []string{"ctrl+u"}, Help: "half page up", Group: pane.GroupMove},
+		{Action: pane.ActPageDown, Keys: []string{"pgdown", "ctrl+f"}, Help: "page down", Group: pane.GroupMove},
+		{Action: pane.ActPageUp, Keys: []string{"pgup", "ctrl+b"}, Help: "page up", Group: pane.GroupMove},
+		{Action: pane.ActNextPane, Keys: []string{"tab"}, Help: "next pane", Short: "next pane", Group: pane.GroupPanes},
+		{Action: pane.ActPrevPane, Keys: []string{"shift+tab"}, Help: "previous pane", Group: pane.GroupPanes},
+	}
+	for i := range panes {
+		b = append(b, pane.Binding{Action: pane.PaneJump(i), Keys: []string{fmt.Sprint(i + 1)}, Help: "jump to a pane", Group: pane.GroupPanes})
+	}
+	return append(b,
+		pane.Binding{Action: pane.ActBack, Keys: []string{"esc"}, Help: "back", Group: pane.GroupPanes},
+		pane.Binding{Action: pane.ActFilter, Keys: []string{"/"}, Help: "filter ('exact ^prefix suffix$ !not re:RE)", Short: "filter", Group: pane.GroupFind},
+		pane.Binding{Action: pane.ActCommand, Keys: []string{":"}, Help: "command palette", Short: "command", Group: pane.GroupFind},
+		pane.Binding{Action: pane.ActCopy, Keys: []string{"y"}, Help: "copy name (OSC 52)", Short: "copy", Group: pane.GroupSelect},
+		pane.Binding{Action: pane.ActHelp, Keys: []string{"?"}, Help: "help", Short: "help", Group: pane.GroupGeneral},
+		pane.Binding{Action: pane.ActQuit, Keys: []string{"q", "ctrl+c"}, Help: "quit", Short: "quit", Group: pane.GroupGeneral},
+	)
+}
+
+// catalogueEnv is the Env a fresh pane lists its bindings with for the
+// keymap: no session, nothing loaded, nothing it asks for happens.
+type catalogueEnv struct {
+	cache *state.Cache
+	theme theme.Theme
+}
+
+func (e *catalogueEnv) Client() *hubclient.Client { return nil }
+func (e *catalogueEnv) Org() string               { return "" }
+func (e *catalogueEnv) User() string              { return "" }
+func (e *catalogueEnv) Personal() bool            { return false }
+func (e *catalogueEnv) Role() pane.Role           { return pane.RoleUnknown }
+func (e *catalogueEnv) ReadOnly() bool            { return false }
+func (e *catalogueEnv) Theme() *theme.Theme       { return &e.theme }
+func (e *catalogueEnv) Now() time.Time            { return time.Time{} }
+func (e *catalogueEnv) NextGen() uint64           { return 0 }
+func (e *catalogueEnv) Spinner() string           { return "" }
+func (e *catalogueEnv) Cache() *state.Cache       { return e.cache }
+func (e *catalogueEnv) Key(action string) string  { return action }
+func (e *catalogueEnv) Say(string)                {}
+func (e *catalogueEnv) Fail(string, error)        {}
+func (e *catalogueEnv) Clear(string)              {}
+func (e *catalogueEnv) Ask(dialog.Dialog)         {}
+func (e *catalogueEnv) Mutate(pane.Change)        {}
+func (e *catalogueEnv) MutateEach(pane.Bulk)      {}
+func (e *catalogueEnv) Open(state.Kind, string)   {}
+func (e *catalogueEnv) Push(pane.Pane)            {}
+func (e *catalogueEnv) Pop()                      {}
+func (e *catalogueEnv) Copy(string)               {}
+func (e *catalogueEnv) Do(tea.Cmd)                {}

@@ -9,8 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/text"
 )
 
 // command is one palette command.
@@ -21,22 +22,20 @@ type command struct {
 	arg   string // what the argument completes from: "repo", "ctx", "org" or ""
 }
 
-// paletteCommands lists the palette's commands, in help order.
-func paletteCommands() []command {
-	return []command{
-		{"repos", "repos", "repositories", ""},
-		{"tags", "tags NS/REPO", "tags of a repository", "repo"},
-		{"teams", "teams", "teams", ""},
-		{"members", "members", "members", ""},
-		{"invites", "invites", "pending invites", ""},
-		{"tokens", "tokens", "access tokens", ""},
-		{"audit", "audit", "audit log", ""},
-		{"settings", "settings", "org settings", ""},
-		{"org", "org NAME", "switch organization", "org"},
-		{"ctx", "ctx NAME", "switch context", "ctx"},
-		{"help", "help", "this help", ""},
-		{"q", "q", "quit", ""},
+// commands lists the palette's commands, in help order: one per pane of
+// the registry, then the frame's own.
+func (a *App) commands() []command {
+	var out []command
+	for _, t := range a.tabs {
+		e := t.entry
+		out = append(out, command{name: e.Command, usage: e.Usage, help: e.Help, arg: e.Arg})
 	}
+	return append(out,
+		command{"org", "org NAME", "switch organization", "org"},
+		command{"ctx", "ctx NAME", "switch context", "ctx"},
+		command{"help", "help", "this help", ""},
+		command{"q", "q", "quit", ""},
+	)
 }
 
 // palette is the `:` command line: completion and history.
@@ -102,7 +101,7 @@ func candidatesFor(a *App, line string) []string {
 	name, arg, hasArg := strings.Cut(line, " ")
 	var out []string
 	if !hasArg {
-		for _, c := range paletteCommands() {
+		for _, c := range a.commands() {
 			if strings.HasPrefix(c.name, name) {
 				out = append(out, c.name)
 			}
@@ -110,13 +109,13 @@ func candidatesFor(a *App, line string) []string {
 		return out
 	}
 	var pool func(yield func(string) bool)
-	for _, c := range paletteCommands() {
+	for _, c := range a.commands() {
 		if c.name != name {
 			continue
 		}
 		switch c.arg {
 		case "repo":
-			pool = a.repoNames
+			pool = a.completions("repo")
 		case "ctx":
 			pool = slices.Values(a.opts.Contexts)
 		case "org":
@@ -128,7 +127,7 @@ func candidatesFor(a *App, line string) []string {
 	}
 	// A bare repository name means one of the current org ("tags au" → "tags auth").
 	bare := ""
-	if pool != nil && name == "tags" && !strings.Contains(arg, "/") && a.sess.Org != "" {
+	if pool != nil && arg != "" && !strings.Contains(arg, "/") && a.sess.Org != "" && slices.ContainsFunc(a.commands(), func(c command) bool { return c.name == name && c.arg == "repo" }) {
 		bare = a.sess.Org + "/"
 	}
 	for v := range pool {
@@ -198,23 +197,58 @@ func (p *palette) view(a *App) string {
 		line += "  " + a.theme.Dim.Render(sanitize.String(hint))
 	}
 	if lipgloss.Width(line) > a.w {
-		line = truncate(line, a.w)
+		line = text.Truncate(line, a.w)
 	}
 	return line
+}
+
+// completions yields the names the panes offer for what ("repo"); the
+// caller stops early once it has enough.
+func (a *App) completions(what string) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for _, t := range a.tabs {
+			if c, ok := t.stack[0].p.(pane.Completer); ok {
+				stop := false
+				c.Complete(what, func(s string) bool {
+					if !yield(s) {
+						stop = true
+						return false
+					}
+					return true
+				})
+				if stop {
+					return
+				}
+			}
+		}
+	}
+}
+
+// orgNames are organizations to complete `:org` with.
+func (a *App) orgNames() []string {
+	if len(a.orgs) > 0 {
+		return a.orgs
+	}
+	if a.sess.Org == "" {
+		return nil
+	}
+	return []string{a.sess.Org}
 }
 
 // runCommand executes a palette line.
 func (a *App) runCommand(line string) tea.Cmd {
 	name, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
 	arg = strings.TrimSpace(arg)
-	kinds := map[string]state.Kind{"repos": state.Repos, "teams": state.Teams, "members": state.Members,
-		"invites": state.Invites, "tokens": state.Tokens, "audit": state.Audit, "settings": state.Settings}
-	if k, ok := kinds[name]; ok {
-		if arg != "" {
+	for _, t := range a.tabs {
+		e := t.entry
+		if e.Command != name {
+			continue
+		}
+		if e.Arg == "" && arg != "" {
 			a.setErr(fmt.Errorf(":%s takes no argument (got %q)", name, sanitize.String(arg)))
 			return nil
 		}
-		return a.switchPane(a.paneIndex(k))
+		return a.open(e.Kind, arg)
 	}
 	switch name {
 	case "":
@@ -228,18 +262,6 @@ func (a *App) runCommand(line string) tea.Cmd {
 		}
 		a.mode, a.helpScroll = modeHelp, 0
 		return nil
-	case "tags":
-		if arg == "" {
-			return a.switchPane(a.paneIndex(state.Tags))
-		}
-		if !strings.Contains(arg, "/") && a.sess.Org != "" {
-			arg = a.sess.Org + "/" + arg // a bare name is in the current org
-		}
-		if err := checkRepoRef(arg); err != nil {
-			a.setErr(err)
-			return nil
-		}
-		return a.openTags(arg)
 	case "org":
 		if arg == "" {
 			a.setErr(fmt.Errorf(":org needs an organization name"))
@@ -258,14 +280,5 @@ func (a *App) runCommand(line string) tea.Cmd {
 		return a.switchContext(arg)
 	}
 	a.setErr(fmt.Errorf("unknown command %q: try :help", sanitize.String(name)))
-	return nil
-}
-
-// checkRepoRef validates "namespace/repository".
-func checkRepoRef(ref string) error {
-	ns, repo, ok := strings.Cut(ref, "/")
-	if !ok || ns == "" || repo == "" || strings.Contains(repo, "/") || strings.ContainsAny(ref, " \t") {
-		return fmt.Errorf("%q is not a repository: write it as namespace/name, like acme/web", sanitize.String(ref))
-	}
 	return nil
 }

@@ -13,7 +13,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/text"
 )
 
 // signInTimeout bounds one sign-in attempt.
@@ -254,15 +256,13 @@ func (a *App) onSignedIn(m signedInMsg) tea.Cmd {
 // install makes sess current: every pane starts over and results of the
 // previous session are dropped.
 func (a *App) install(sess Session) tea.Cmd {
-	for _, p := range a.panes {
-		p.leave(a)
-	}
+	a.leaveAll()
 	if sess.Client != a.sess.Client {
 		a.orgs = nil
 	}
 	a.sess = sess
 	a.sessionID++
-	a.panes = newPanes()
+	a.resetTabs()
 	a.mode = modeNormal
 	a.errText = ""
 	a.say(fmt.Sprintf("signed in as %s", sanitize.String(sess.User)))
@@ -324,7 +324,7 @@ func (a *App) onOrgs(m orgsMsg) tea.Cmd {
 		a.sess.Org = a.orgs[0]
 	}
 	a.say("organization " + sanitize.String(a.sess.Org) + " (:org switches)")
-	return a.enterPane()
+	return tea.Batch(a.enterPane(), a.loadRole())
 }
 
 // switchOrg shows another organization with the same sign-in.
@@ -436,11 +436,11 @@ func (s *signin) view(a *App) string {
 	case s.busy:
 		b.WriteString(a.spin.View() + " signing in…\n")
 	case s.err != "":
-		b.WriteString(t.Error.Render(wrap(s.err, 60, "")) + "\n")
+		b.WriteString(t.Error.Render(text.Wrap(s.err, 60, "")) + "\n")
 	case s.stage == 1:
 		b.WriteString(t.Dim.Render("Two-factor authentication is on: enter the code from your app.") + "\n")
 	default:
-		b.WriteString(t.Dim.Render(wrap("A personal access token is safer than a password; with an organization access token, the username is the org's name. Nothing is saved.", min(56, a.w-8), "")) + "\n")
+		b.WriteString(t.Dim.Render(text.Wrap("A personal access token is safer than a password; with an organization access token, the username is the org's name. Nothing is saved.", min(56, a.w-8), "")) + "\n")
 	}
 	keys := "enter continue · tab next field · esc back/quit"
 	if s.base.Save != nil && s.base.SaveHelper != "" && s.stage == 0 {
@@ -457,7 +457,7 @@ func describeSignInErr(err error) string {
 	if errors.As(err, &ae) && ae.StatusCode == 401 && ae.Words() != "" {
 		return sanitize.String(ae.Words())
 	}
-	return describeErr(err)
+	return pane.Describe(err)
 }
 
 // reauth asks for a new two-factor code when a two-factor session expired

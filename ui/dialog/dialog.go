@@ -65,16 +65,24 @@ func Overlay(body, box string, w, h int) string {
 			break
 		}
 		base := lines[row]
-		pad := ansi.StringWidth(base)
+		// A wide character cut by either edge of the box becomes spaces,
+		// so the line keeps its width.
 		head := ansi.Truncate(base, left, "")
-		if pad < left {
-			head += strings.Repeat(" ", left-pad)
+		if gap := left - ansi.StringWidth(head); gap > 0 {
+			head += strings.Repeat(" ", gap)
 		}
 		bl = ansi.Truncate(bl, bw, "")
 		if gap := bw - ansi.StringWidth(bl); gap > 0 {
 			bl += strings.Repeat(" ", gap)
 		}
+		want := max(0, ansi.StringWidth(base)-left-bw)
 		tail := ansi.TruncateLeft(base, left+bw, "")
+		for cut := left + bw + 1; ansi.StringWidth(tail) > want; cut++ {
+			tail = ansi.TruncateLeft(base, cut, "")
+		}
+		if gap := want - ansi.StringWidth(tail); gap > 0 {
+			tail = strings.Repeat(" ", gap) + tail
+		}
 		lines[row] = head + "\x1b[m" + bl + "\x1b[m" + tail
 	}
 	return strings.Join(lines, "\n")

@@ -1,4 +1,4 @@
-package ui
+package list
 
 import (
 	"context"
@@ -26,17 +26,17 @@ type doneMsg struct {
 	err error
 }
 
-// streamMsg carries one message of a stream and the Cmd that waits for the
+// StreamMsg carries one message of a stream and the Cmd that waits for the
 // next, so a load's pages arrive one by one while the rest stream in.
-type streamMsg struct {
-	msg  tea.Msg
-	next tea.Cmd
+type StreamMsg struct {
+	Msg  tea.Msg
+	Next tea.Cmd
 }
 
-// streamList is a Cmd that lists every page of fetch through ListAll
+// stream is a Cmd that lists every page of fetch through ListAll
 // (concurrently, in the client's budget) and delivers each page as it lands,
 // then a doneMsg. Cancelling ctx stops it; its later messages never arrive.
-func streamList[T any](ctx context.Context, c *hubclient.Client, key state.Key, gen uint64, fetch hubclient.PageFunc[T]) tea.Cmd {
+func stream[T any](ctx context.Context, c *hubclient.Client, key state.Key, gen uint64, fetch hubclient.PageFunc[T]) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, 8)
 		go func() {
@@ -71,23 +71,23 @@ func recv(ch <-chan tea.Msg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return streamMsg{msg: m, next: recv(ch)}
+		return StreamMsg{Msg: m, Next: recv(ch)}
 	}
 }
 
-// resultMsg is the answer of a single call (a detail fetch, a mutation).
-type resultMsg[T any] struct {
-	key state.Key
-	gen uint64
-	val T
-	err error
+// Result is the answer of a single call (a detail fetch).
+type Result[T any] struct {
+	Key state.Key
+	Gen uint64
+	Val T
+	Err error
 }
 
-// call is a Cmd running one client call.
-func call[T any](ctx context.Context, key state.Key, gen uint64, fn func(ctx context.Context) (T, error)) tea.Cmd {
+// Call is a Cmd running one client call; its answer is a Result[T].
+func Call[T any](ctx context.Context, key state.Key, gen uint64, fn func(ctx context.Context) (T, error)) tea.Cmd {
 	return func() tea.Msg {
 		v, err := fn(ctx)
-		return resultMsg[T]{key: key, gen: gen, val: v, err: err}
+		return Result[T]{Key: key, Gen: gen, Val: v, Err: err}
 	}
 }
 
@@ -95,7 +95,7 @@ func call[T any](ctx context.Context, key state.Key, gen uint64, fn func(ctx con
 // rows index items, the snapshot it was computed from, which stays on
 // screen with them even when the collection has changed since.
 type derivedMsg[T any] struct {
-	coll  *state.Collection[T] // the collection it was asked for (a reset makes a new one)
+	coll  *state.Collection[T] // the collection it was asked for
 	gen   uint64
 	rows  state.Rows
 	items []T

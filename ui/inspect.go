@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/dialog"
+	"github.com/hubtui/hubtui/ui/pane"
+)
+
+// What the App shows, for tests and tools that drive it.
+
+// Pane is the registry pane of kind k (the root of its tab); nil when
+// the registry has none.
+func (a *App) Pane(k state.Kind) pane.Pane {
+	if i := a.tabOf(k); i >= 0 {
+		return a.tabs[i].stack[0].p
+	}
+	return nil
+}
+
+// Top is the page on screen: the active tab's top page.
+func (a *App) Top() pane.Pane { return a.cur().p }
+
+// Error is the error on the status line, "" when none.
+func (a *App) Error() string { return a.errText }
+
+// Dialog is the dialog on top of the stack; nil when none is open.
+func (a *App) Dialog() dialog.Dialog {
+	if d, ok := a.topDialog(); ok {
+		return d.d
+	}
+	return nil
+}
+
+// Running is how many changes are in flight.
+func (a *App) Running() int { return len(a.running) }

@@ -1,0 +1,315 @@
+// Package tags is the Tags pane: the tags of one repository as a streaming
+// list (`:tags acme/web`, or t on a repository), and deleting one or many.
+package tags
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/dialog"
+	"github.com/hubtui/hubtui/ui/list"
+	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/table"
+	"github.com/hubtui/hubtui/ui/text"
+)
+
+// Entry is the pane's registry line.
+func Entry() pane.Entry {
+	return pane.Entry{Kind: state.Tags, Title: "Tags", Command: "tags", Usage: "tags NS/REPO", Help: "tags of a repository",
+		Arg: "repo", New: func() pane.Pane { return New() }}
+}
+
+// Columns of the tags list.
+const (
+	colName = iota
+	colDigest
+	colSize
+	colPlatforms
+	colPushed
+	colPulled
+)
+
+// Spec lists a repository's tags.
+func Spec() list.Spec[hubclient.Tag] {
+	return list.Spec[hubclient.Tag]{
+		Kind: state.Tags,
+		Noun: "tags",
+		Columns: []table.Column{
+			{Title: "TAG", Min: 12, Max: 40, Flex: 2},
+			{Title: "DIGEST", Min: 19, Max: 19},
+			{Title: "SIZE", Min: 9, Max: 9, Align: lipgloss.Right},
+			{Title: "PLATFORMS", Min: 12, Max: 44, Flex: 2},
+			{Title: "LAST PUSHED", Min: 16, Max: 16},
+			{Title: "LAST PULLED", Min: 16, Max: 16},
+		},
+		Cell: func(t hubclient.Tag, col int) string {
+			switch col {
+			case colName:
+				return t.Name
+			case colDigest:
+				return shortDigest(t.Digest)
+			case colSize:
+				return text.Bytes(t.FullSize)
+			case colPlatforms:
+				return platforms(t)
+			case colPushed:
+				return text.ShortTime(t.TagLastPushed)
+			case colPulled:
+				return text.ShortTime(t.TagLastPulled)
+			}
+			return ""
+		},
+		Schema: state.Schema[hubclient.Tag]{
+			Name: func(t hubclient.Tag) string { return t.Name },
+			Compare: func(a, b hubclient.Tag, col int) int {
+				switch col {
+				case colDigest:
+					return strings.Compare(a.Digest, b.Digest)
+				case colSize:
+					return text.CompareInt(a.FullSize, b.FullSize)
+				case colPlatforms:
+					return strings.Compare(platforms(a), platforms(b))
+				case colPushed:
+					return a.TagLastPushed.Compare(b.TagLastPushed)
+				case colPulled:
+					return a.TagLastPulled.Compare(b.TagLastPulled)
+				}
+				return strings.Compare(a.Name, b.Name)
+			},
+		},
+		ID:        func(t hubclient.Tag) string { return t.Name },
+		DescFirst: []int{colSize, colPushed, colPulled},
+		Fetch: func(c *hubclient.Client, ref string) hubclient.PageFunc[hubclient.Tag] {
+			ns, repo, _ := strings.Cut(ref, "/")
+			return func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Tag, *hubclient.Response, error) {
+				return c.Tags.List(ctx, ns, repo, &hubclient.TagListOptions{ListOptions: o})
+			}
+		},
+	}
+}
+
+// shortDigest is "sha256:0123456789ab".
+func shortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19]
+	}
+	return d
+}
+
+// platforms is "linux/amd64, linux/arm64/v8".
+func platforms(t hubclient.Tag) string {
+	parts := make([]string, 0, len(t.Images))
+	for _, im := range t.Images {
+		parts = append(parts, im.Platform())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Pane lists the tags of one repository.
+type Pane struct {
+	L *list.List[hubclient.Tag]
+}
+
+// New is the pane before a repository is chosen.
+func New() *Pane { return &Pane{L: list.New(Spec())} }
+
+// Kind is state.Tags.
+func (p *Pane) Kind() state.Kind { return state.Tags }
+
+// Title names the tab.
+func (p *Pane) Title() string { return "Tags" }
+
+// Busy reports a load in flight.
+func (p *Pane) Busy() bool { return p.L.Busy() }
+
+// CanFilter is true once a repository is chosen.
+func (p *Pane) CanFilter() bool { return p.L.Scope() != "" }
+
+// Query is the filter.
+func (p *Pane) Query() string { return p.L.Query() }
+
+// SetQuery changes the filter.
+func (p *Pane) SetQuery(_ pane.Env, q string) tea.Cmd { return p.L.SetQuery(q) }
+
+// Move moves the cursor.
+func (p *Pane) Move(env pane.Env, act string) { p.L.Move(env, act) }
+
+// Selected is the tag under the cursor, "namespace/name:tag".
+func (p *Pane) Selected() (string, bool) {
+	t, ok := p.L.Selected()
+	return p.L.Scope() + ":" + t.Name, ok
+}
+
+// Crumbs is where the tags are from.
+func (p *Pane) Crumbs() []string {
+	if p.L.Scope() == "" {
+		return nil
+	}
+	return []string{"Repos", p.L.Scope(), "Tags"}
+}
+
+// Scope points the pane at a repository, "namespace/name"; a bare name is
+// one of the current org's.
+func (p *Pane) Scope(env pane.Env, ref string) (tea.Cmd, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	if !strings.Contains(ref, "/") && env.Org() != "" {
+		ref = env.Org() + "/" + ref
+	}
+	if err := checkRepoRef(ref); err != nil {
+		return nil, err
+	}
+	if p.L.Scope() != ref {
+		p.L.Open(env, ref)
+	}
+	return nil, nil
+}
+
+// checkRepoRef validates "namespace/repository".
+func checkRepoRef(ref string) error {
+	ns, repo, ok := strings.Cut(ref, "/")
+	if !ok || ns == "" || repo == "" || strings.Contains(repo, "/") || strings.ContainsAny(ref, " \t") {
+		return fmt.Errorf("%q is not a repository: write it as namespace/name, like acme/web", sanitize.String(ref))
+	}
+	return nil
+}
+
+// Enter loads the tags, going on from what this session holds of them.
+func (p *Pane) Enter(env pane.Env) tea.Cmd { return p.L.Ensure(env) }
+
+// Leave stops the load; what it loaded stays for the next visit.
+func (p *Pane) Leave(pane.Env) { p.L.Leave() }
+
+// Update takes the list's pages and derivations.
+func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
+	cmd, _ := p.L.Update(env, msg)
+	return cmd
+}
+
+// Status leads with the repository: the breadcrumb is gone on narrow
+// terminals, and D should never leave a doubt about where it deletes.
+func (p *Pane) Status(env pane.Env) string {
+	if p.L.Scope() == "" {
+		return ""
+	}
+	return sanitize.String(p.L.Scope()) + " · " + p.L.Status(env)
+}
+
+// View draws the list, or how to choose a repository.
+func (p *Pane) View(env pane.Env, w, h int) string {
+	if p.L.Scope() == "" {
+		return "\n  " + env.Theme().Title.Render("Tags") + "\n\n  " +
+			text.Wrap("Pick a repository first: press t on a repository in the Repos pane, or type :tags namespace/name (tab completes).", w-4, "  ")
+	}
+	return p.L.View(env, w, h)
+}
+
+// Bindings are the list's keys, delete, and esc back to the repositories.
+// Before a repository is chosen they are all there but disabled, so help
+// says why and the keymap still knows them.
+func (p *Pane) Bindings(env pane.Env) []pane.Binding {
+	out := p.bindings(env)
+	if p.L.Scope() == "" {
+		for i := range out {
+			if out[i].Action != pane.ActBack {
+				out[i].Disabled = "pick a repository first (t on a repository, or :tags namespace/name)"
+			}
+		}
+	}
+	return out
+}
+
+func (p *Pane) bindings(env pane.Env) []pane.Binding {
+	_, ok := p.L.Selected()
+	lb := p.L.Bindings(env)
+	back := pane.Binding{Action: pane.ActBack, Keys: []string{"esc"}, Help: "back to the repositories", Short: "back", Group: pane.GroupPanes,
+		Run: func() tea.Cmd { env.Open(state.Repos, ""); return nil }}
+	del := pane.Binding{Action: pane.ActDelete, Keys: []string{"D"}, Help: "delete tag, or the marked tags (asks first)", Short: "delete",
+		Mutates: true, Disabled: pane.Gate(env, pane.RoleEditor, ok || p.L.Table().MarkedCount() > 0),
+		Run: func() tea.Cmd { p.askDelete(env); return nil }}
+	// esc clears a filter or the marks first: the first binding of a key wins.
+	var out, rest []pane.Binding
+	for _, b := range lb {
+		if b.Action == pane.ActBack {
+			out = append(out, b)
+		} else {
+			rest = append(rest, b)
+		}
+	}
+	out = append(out, back)
+	out = append(out, rest[:3]...) // sort, reverse, mark
+	out = append(out, del)
+	return append(out, rest[3:]...)
+}
+
+// BulkTypedConfirm is how many tags one y may delete; more ask for the
+// count to be typed.
+const BulkTypedConfirm = 20
+
+// askDelete asks before deleting the marked tags, or the one under the cursor.
+func (p *Pane) askDelete(env pane.Env) {
+	names := p.L.Marked()
+	if len(names) == 0 {
+		t, ok := p.L.Selected()
+		if !ok {
+			return
+		}
+		names = []string{t.Name}
+	}
+	sort.Strings(names)
+	ref, coll := p.L.Scope(), p.L.Coll() // the list the user is looking at now, read in Update
+	ns, repo, _ := strings.Cut(ref, "/")
+	title := "Delete " + ref + ":" + names[0] + "?"
+	body := "Pulls of this tag will fail. The image stays while other tags use it."
+	if len(names) > 1 {
+		title = fmt.Sprintf("Delete %d tags of %s?", len(names), ref)
+		shown := names
+		if len(shown) > 12 {
+			shown = append(shown[:12:12], fmt.Sprintf("… and %d more", len(names)-12))
+		}
+		body = strings.Join(shown, ", ") + "\n\nPulls of these tags will fail."
+	}
+	if rule := p.L.MarkRule(); rule != "" {
+		body += "\n\nChosen by the filter: " + rule + "."
+	}
+	run := func() tea.Cmd {
+		env.MutateEach(pane.Bulk{
+			What:  fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref),
+			Done:  fmt.Sprintf("deleted %d tag(s) of %s", len(names), ref),
+			Title: fmt.Sprintf("Deleting %d tag(s) of %s", len(names), ref),
+			Items: names,
+			Do: func(ctx context.Context, c *hubclient.Client, n string) error {
+				_, err := c.Tags.Delete(ctx, ns, repo, n)
+				return err
+			},
+			Apply: func(done []string) tea.Cmd {
+				if p.L.Coll() != coll {
+					return nil // the pane shows another repository now
+				}
+				gone := make(map[string]bool, len(done))
+				for _, n := range done {
+					gone[n] = true
+				}
+				p.L.KeepCursor() // on the tag it was on, when that one stays
+				coll.RemoveWhere(func(t hubclient.Tag) bool { return gone[t.Name] })
+				p.L.ClearMarks()
+				return p.L.ItemsChanged()
+			},
+		})
+		return nil
+	}
+	if len(names) > BulkTypedConfirm { // many tags at once: type how many
+		env.Ask(dialog.NewTyped(title, body, fmt.Sprintf("delete %d tags", len(names)), run))
+		return
+	}
+	env.Ask(dialog.NewConfirm(title, body, run))
+}
