@@ -292,8 +292,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		resized := msg.Width != a.w || msg.Height != a.h
 		a.w, a.h = msg.Width, msg.Height
-		return nil
+		if !resized || a.sess.Client == nil || a.mode == modeSignIn {
+			return nil
+		}
+		var cmds []tea.Cmd
+		for _, pg := range a.tabs[a.active].stack {
+			w, h := pg.env.Size()
+			cmds = append(cmds, address(pg.id, pg.p.Update(pg.env, pane.Resized{W: w, H: h})))
+		}
+		return tea.Batch(cmds...)
 	case tea.BackgroundColorMsg:
 		a.dark = msg.IsDark()
 		a.theme = theme.New(a.opts.Theme, a.dark)
@@ -1048,7 +1057,7 @@ func (a *App) footerLine() string {
 	var first, mid, last []pane.Binding
 	for _, b := range all {
 		switch b.Action {
-		case pane.ActHelp, pane.ActCommand, pane.ActFilter:
+		case pane.ActHelp, pane.ActCommand, pane.ActFilter, pane.ActBack:
 			first = append(first, b)
 		case pane.ActQuit:
 			last = append(last, b)
@@ -1095,7 +1104,7 @@ func (a *App) footerLine() string {
 }
 
 func footerRank(act string) int {
-	return slices.Index([]string{pane.ActHelp, pane.ActCommand, pane.ActFilter}, act)
+	return slices.Index([]string{pane.ActHelp, pane.ActCommand, pane.ActFilter, pane.ActBack}, act)
 }
 
 // helpView lists every binding of the page on screen, grouped, in as many

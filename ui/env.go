@@ -66,6 +66,7 @@ func (e *env) ReadOnly() bool            { return e.a.readOnly() }
 func (e *env) Theme() *theme.Theme       { return &e.a.theme }
 func (e *env) Now() time.Time            { return e.a.opts.Now() }
 func (e *env) Spinner() string           { return e.a.spin.View() }
+func (e *env) Size() (int, int)          { return e.a.w, e.a.h - 5 }
 func (e *env) Cache() *state.Cache       { return e.a.cache }
 func (e *env) Say(s string)              { e.a.say(s) }
 func (e *env) Fail(owner string, err error) {

@@ -198,6 +198,7 @@ func (e *catalogueEnv) Theme() *theme.Theme       { return &e.theme }
 func (e *catalogueEnv) Now() time.Time            { return time.Time{} }
 func (e *catalogueEnv) NextGen() uint64           { return 0 }
 func (e *catalogueEnv) Spinner() string           { return "" }
+func (e *catalogueEnv) Size() (int, int)          { return 80, 19 }
 func (e *catalogueEnv) Cache() *state.Cache       { return e.cache }
 func (e *catalogueEnv) Key(action string) string  { return action }
 func (e *catalogueEnv) Say(string)                {}

@@ -110,6 +110,11 @@ func (r Role) String() string {
 	return "unknown"
 }
 
+// Resized reaches the pages of the tab on screen when the terminal's size
+// changes, with the body's size (Env.Size): a page that renders ahead of
+// View (Markdown) renders again. A page entered later reads Env.Size.
+type Resized struct{ W, H int }
+
 // Change is one change on the Hub, run by the App within a timeout, never
 // retried on its own, always reported. Apply runs in Update once it is done
 // (also after a partial failure) and only while the same session is on
@@ -151,6 +156,8 @@ type Env interface {
 	NextGen() uint64
 	// Spinner is the spinner's current frame.
 	Spinner() string
+	// Size is the body's size in cells: what View will be given.
+	Size() (w, h int)
 	// Cache keeps collections between visits for this session.
 	Cache() *state.Cache
 	// Key is the label of the key bound to action ("t"), for texts that

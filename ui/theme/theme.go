@@ -15,6 +15,7 @@ import (
 // marker.
 type Theme struct {
 	Name      string
+	Dark      bool // drawn for a dark background
 	Header    lipgloss.Style
 	Brand     lipgloss.Style
 	TabActive lipgloss.Style
@@ -56,6 +57,7 @@ func New(name string, dark bool) Theme {
 	}
 	t := Theme{
 		Name:      name,
+		Dark:      dark,
 		Header:    lipgloss.NewStyle(),
 		Brand:     fg(accent).Bold(true),
 		TabActive: lipgloss.NewStyle().Reverse(true).Bold(true).Padding(0, 1),

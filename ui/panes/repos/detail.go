@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,15 +12,16 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/list"
+	"github.com/hubtui/hubtui/ui/markdown"
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
 	"github.com/hubtui/hubtui/ui/text"
 )
 
 // Detail is the page of one repository, pushed over the list: its full
-// record (README, permissions, immutable tag rules) and the same changes
-// the list offers. Changes go through the list's Env, so the list row and
-// this page change together.
+// record, the teams with access, immutable tag rules and the README
+// rendered as Markdown, with the same changes the list offers. Changes go
+// through the list's Env, so the list row and this page change together.
 type Detail struct {
 	root    *Pane
 	rootEnv pane.Env
@@ -28,10 +30,31 @@ type Detail struct {
 	info    *hubclient.RepositoryInfo
 	infoErr error
 	infoGen uint64
-	scroll  int
-	height  int
-	cancel  context.CancelFunc
+	groups  []hubclient.RepositoryGroup
+	grpErr  error
+	grpGen  uint64
+	grpDone bool
+	// readme holds the rendered README per width; rendering runs in a Cmd.
+	readme    map[int][]string
+	mdGen     uint64
+	mdWant    int // the width asked for last
+	mdErr     error
+	scroll    int
+	height    int
+	cancel    context.CancelFunc
+	grpCancel context.CancelFunc
 }
+
+// mdMsg is the README rendered at one width.
+type mdMsg struct {
+	gen   uint64
+	w     int
+	lines []string
+	err   error
+}
+
+// readmeWidths is how many widths' renderings a page keeps.
+const readmeWidths = 3
 
 // Kind is state.Repos.
 func (d *Detail) Kind() state.Kind { return state.Repos }
@@ -45,20 +68,31 @@ func (d *Detail) Selected() (string, bool) { return fullName(d.repo), true }
 // Busy reports the detail fetch in flight.
 func (d *Detail) Busy() bool { return d.info == nil && d.infoErr == nil }
 
-// Enter fetches the full record (again, when left while it loaded).
+// Enter fetches the full record and the teams with access (again, when
+// left while they loaded).
 func (d *Detail) Enter(env pane.Env) tea.Cmd {
 	d.env = env
+	var cmds []tea.Cmd
 	if d.info == nil {
-		return d.fetch(env)
+		cmds = append(cmds, d.fetch(env))
 	}
-	return nil
+	if !d.grpDone {
+		cmds = append(cmds, d.fetchGroups(env))
+	}
+	if d.info != nil {
+		w, _ := env.Size()
+		cmds = append(cmds, d.render(env, w))
+	}
+	return tea.Batch(cmds...)
 }
 
-// Leave cancels the fetch.
+// Leave cancels the fetches.
 func (d *Detail) Leave(pane.Env) {
-	if d.cancel != nil {
-		d.cancel()
-		d.cancel = nil
+	for _, c := range []*context.CancelFunc{&d.cancel, &d.grpCancel} {
+		if *c != nil {
+			(*c)()
+			*c = nil
+		}
 	}
 	d.infoErr = nil
 }
@@ -92,15 +126,84 @@ func (d *Detail) fetch(env pane.Env) tea.Cmd {
 	})
 }
 
-// Update takes the detail fetch's answer.
-func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
-	m, ok := msg.(list.Result[*hubclient.RepositoryInfo])
-	if !ok || m.Gen != d.infoGen || errors.Is(m.Err, context.Canceled) {
-		return nil // stale, or cancelled by leaving (Enter fetches again)
+// fetchGroups lists the teams with a permission on the repository.
+func (d *Detail) fetchGroups(env pane.Env) tea.Cmd {
+	if d.grpCancel != nil {
+		d.grpCancel()
 	}
-	d.info, d.infoErr = m.Val, m.Err
-	if m.Err != nil {
-		env.Fail("", fmt.Errorf("repository %s: %w", m.Key.Scope, m.Err))
+	c := env.Client()
+	if c == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.grpCancel = cancel
+	d.grpGen = env.NextGen()
+	ns, name := d.repo.Namespace, d.repo.Name
+	return list.Call(ctx, state.Key{Kind: state.Repos, Scope: ns + "/" + name}, d.grpGen, func(ctx context.Context) ([]hubclient.RepositoryGroup, error) {
+		return hubclient.ListAll(ctx, c, func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.RepositoryGroup, *hubclient.Response, error) {
+			return c.Repos.ListGroups(ctx, ns, name, &o)
+		}, nil)
+	})
+}
+
+// render renders the README at width w in a Cmd, unless that width is
+// held or being rendered.
+func (d *Detail) render(env pane.Env, w int) tea.Cmd {
+	w = readmeWidth(w)
+	if d.info == nil || d.readme[w] != nil || d.mdWant == w {
+		return nil
+	}
+	d.mdGen = env.NextGen()
+	d.mdWant = w
+	gen, src := d.mdGen, d.info.FullDescription
+	t := env.Theme()
+	style := markdown.StyleFor(t.Name, t.Dark)
+	return func() tea.Msg {
+		lines, err := markdown.Render(src, w, style)
+		return mdMsg{gen: gen, w: w, lines: lines, err: err}
+	}
+}
+
+// readmeWidth is the README's width on a w-wide body: indented by two.
+func readmeWidth(w int) int { return max(20, w-4) }
+
+// Update takes the fetches' answers, a rendering, and new sizes.
+func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case pane.Resized:
+		return d.render(env, m.W)
+	case mdMsg:
+		if m.gen != d.mdGen {
+			return nil
+		}
+		d.mdWant = 0
+		d.mdErr = m.err
+		if m.err == nil {
+			if d.readme == nil || len(d.readme) >= readmeWidths {
+				d.readme = map[int][]string{}
+			}
+			d.readme[m.w] = m.lines
+		}
+		return nil
+	case list.Result[[]hubclient.RepositoryGroup]:
+		if m.Gen != d.grpGen || errors.Is(m.Err, context.Canceled) {
+			return nil
+		}
+		d.groups, d.grpErr, d.grpDone = m.Val, m.Err, true
+		sort.Slice(d.groups, func(i, j int) bool { return d.groups[i].GroupName < d.groups[j].GroupName })
+		return nil
+	case list.Result[*hubclient.RepositoryInfo]:
+		if m.Gen != d.infoGen || errors.Is(m.Err, context.Canceled) {
+			return nil // stale, or cancelled by leaving (Enter fetches again)
+		}
+		d.info, d.infoErr = m.Val, m.Err
+		d.readme, d.mdWant, d.mdErr = nil, 0, nil
+		if m.Err != nil {
+			env.Fail("", fmt.Errorf("repository %s: %w", m.Key.Scope, m.Err))
+			return nil
+		}
+		w, _ := env.Size()
+		return d.render(env, w)
 	}
 	return nil
 }
@@ -114,8 +217,13 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 		p.editBinding(d.rootEnv, r, true),
 		p.visibilityBinding(d.rootEnv, r, true),
 		p.deleteBinding(d.rootEnv, r, true),
+		copyBinding(env, r, true),
+		urlBinding(env, r, true),
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "refresh the details", Short: "refresh", Group: pane.GroupGeneral,
-			Run: func() tea.Cmd { return d.fetch(env) }},
+			Run: func() tea.Cmd {
+				d.grpDone = false
+				return tea.Batch(d.fetch(env), d.fetchGroups(env))
+			}},
 	}
 }
 
@@ -140,22 +248,65 @@ func (d *Detail) Move(_ pane.Env, act string) {
 
 // Status says what is loading, else the list's counts.
 func (d *Detail) Status(env pane.Env) string {
-	if d.info == nil && d.infoErr == nil {
+	switch {
+	case d.info == nil && d.infoErr == nil:
 		return env.Spinner() + " loading repository details…"
+	case d.mdWant != 0:
+		return env.Spinner() + " rendering the README…"
 	}
 	return d.root.L.Status(env)
 }
 
-// View draws the page, scrolled.
+// View draws the page, scrolled: the head and the README's lines on
+// screen, so a long README costs no more than a short one.
 func (d *Detail) View(env pane.Env, w, h int) string {
 	d.height = h
-	lines := d.lines(env, w)
-	d.scroll = min(d.scroll, max(0, len(lines)-h))
-	return strings.Join(lines[d.scroll:min(len(lines), d.scroll+h)], "\n")
+	head := d.head(env, w)
+	body := d.readmeLines(env, w)
+	foot := d.foot(env, w)
+	total := len(head) + len(body) + len(foot)
+	d.scroll = min(d.scroll, max(0, total-h))
+	out := make([]string, 0, h)
+	for i := d.scroll; i < min(total, d.scroll+h); i++ {
+		switch {
+		case i < len(head):
+			out = append(out, head[i])
+		case i < len(head)+len(body):
+			out = append(out, "  "+body[i-len(head)])
+		default:
+			out = append(out, foot[i-len(head)-len(body)])
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
-// lines renders the page; every server string is sanitised.
-func (d *Detail) lines(env pane.Env, w int) []string {
+// readmeLines is the README rendered for width w, another width's while
+// that one renders, or the plain text until the first rendering arrives.
+func (d *Detail) readmeLines(env pane.Env, w int) []string {
+	if d.info == nil {
+		return nil
+	}
+	if strings.TrimSpace(d.info.FullDescription) == "" {
+		return []string{env.Theme().Dim.Render("No full description.")}
+	}
+	if l, ok := d.readme[readmeWidth(w)]; ok {
+		return l
+	}
+	for _, l := range d.readme {
+		return l // another width's, until this one is ready
+	}
+	var out []string
+	if d.mdErr != nil {
+		out = append(out, env.Theme().Error.Render(pane.Describe(d.mdErr)), "")
+	}
+	for _, l := range strings.Split(sanitize.Text(d.info.FullDescription), "\n") {
+		out = append(out, text.Truncate(l, readmeWidth(w)))
+	}
+	return out
+}
+
+// head is everything above the README; every server string is sanitised.
+func (d *Detail) head(env pane.Env, w int) []string {
 	t := env.Theme()
 	r := d.repo
 	field := func(label, value string) string {
@@ -173,44 +324,65 @@ func (d *Detail) lines(env pane.Env, w int) []string {
 	}
 	switch {
 	case d.infoErr != nil:
-		lines = append(lines, "", "  "+t.Error.Render(pane.Describe(d.infoErr)))
+		return append(lines, "", "  "+t.Error.Render(pane.Describe(d.infoErr)))
 	case d.info == nil:
-		lines = append(lines, "", "  "+env.Spinner()+" loading details…")
+		return append(lines, "", "  "+env.Spinner()+" loading details…")
+	}
+	in := d.info
+	var perms []string
+	if in.Permissions.Read {
+		perms = append(perms, "read")
+	}
+	if in.Permissions.Write {
+		perms = append(perms, "write")
+	}
+	if in.Permissions.Admin {
+		perms = append(perms, "admin")
+	}
+	imm := "off"
+	if in.ImmutableTagsSettings.Enabled {
+		imm = "on: " + strings.Join(in.ImmutableTagsSettings.Rules, ", ")
+	}
+	var cats []string
+	for _, c := range in.Categories {
+		cats = append(cats, c.Name)
+	}
+	if !in.LastModified.IsZero() {
+		lines = append(lines, field("Last modified", text.LongTime(in.LastModified)))
+	}
+	lines = append(lines,
+		field("Status", in.StatusDescription),
+		field("Your access", text.OrDash(strings.Join(perms, ", "))),
+		field("Immutable tags", imm),
+		field("Categories", text.OrDash(strings.Join(cats, ", "))),
+		field("Collaborators", text.Commas(in.CollaboratorCount)),
+	)
+	if in.StorageSize != nil {
+		lines = append(lines, field("Storage", text.Bytes(*in.StorageSize)))
+	}
+	lines = append(lines, field("Hub address", HubURL(r)))
+	switch {
+	case d.grpErr != nil:
+		lines = append(lines, field("Teams", "not listed: "+pane.Describe(d.grpErr)))
+	case !d.grpDone:
+		lines = append(lines, field("Teams", env.Spinner()+" loading…"))
+	case len(d.groups) == 0:
+		lines = append(lines, field("Teams", "none"))
 	default:
-		in := d.info
-		perms := []string{}
-		if in.Permissions.Read {
-			perms = append(perms, "read")
-		}
-		if in.Permissions.Write {
-			perms = append(perms, "write")
-		}
-		if in.Permissions.Admin {
-			perms = append(perms, "admin")
-		}
-		imm := "off"
-		if in.ImmutableTagsSettings.Enabled {
-			imm = "on: " + strings.Join(in.ImmutableTagsSettings.Rules, ", ")
-		}
-		lines = append(lines,
-			field("Status", in.StatusDescription),
-			field("Your access", text.OrDash(strings.Join(perms, ", "))),
-			field("Immutable tags", imm),
-			field("Collaborators", text.Commas(in.CollaboratorCount)),
-		)
-		if in.StorageSize != nil {
-			lines = append(lines, field("Storage", text.Bytes(*in.StorageSize)))
-		}
-		lines = append(lines, "", "  "+t.Title.Render("README"), "")
-		readme := in.FullDescription
-		if strings.TrimSpace(readme) == "" {
-			lines = append(lines, "  "+t.Dim.Render("No full description."))
-		}
-		for _, l := range strings.Split(sanitize.Text(readme), "\n") {
-			lines = append(lines, "  "+text.Truncate(l, max(10, w-4)))
+		for i, g := range d.groups {
+			label := ""
+			if i == 0 {
+				label = "Teams"
+			}
+			lines = append(lines, field(label, g.GroupName+": "+g.Permission))
 		}
 	}
+	return append(lines, "", "  "+t.Title.Render("README"), "")
+}
+
+// foot says the page's keys.
+func (d *Detail) foot(env pane.Env, w int) []string {
 	k := env.Key
-	lines = append(lines, "", "  "+t.Dim.Render(k(ActTags)+" tags · "+k(pane.ActCopy)+" copy name · "+k(pane.ActRefresh)+" refresh · "+k(pane.ActBack)+" back"))
-	return lines
+	keys := k(ActTags) + " tags · " + k(pane.ActCopy) + " copy pull command · " + k(ActURL) + " address · " + k(pane.ActRefresh) + " refresh · " + k(pane.ActBack) + " back"
+	return []string{"", "  " + env.Theme().Dim.Render(text.Truncate(keys, max(10, w-2)))}
 }

@@ -6,6 +6,7 @@ package repos
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,6 +16,7 @@ import (
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/list"
 	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/sanitize"
 	"github.com/hubtui/hubtui/ui/table"
 	"github.com/hubtui/hubtui/ui/text"
 )
@@ -204,7 +206,37 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 		one(p.editBinding(env, r, ok), "descriptions are edited one repository at a time"),
 		one(p.visibilityBinding(env, r, ok), "visibility is changed one repository at a time"),
 	)
+	b = append(b, copyBinding(env, r, ok), urlBinding(env, r, ok))
 	return append(b, lb[3:]...)
+}
+
+// copyBinding copies the pull command of r.
+func copyBinding(env pane.Env, r hubclient.Repository, ok bool) pane.Binding {
+	return pane.Binding{Action: pane.ActCopy, Keys: []string{"y"}, Help: "copy docker pull NS/REPO", Short: "copy", Group: pane.GroupGeneral,
+		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
+			cmd := "docker pull " + sanitize.String(fullName(r))
+			env.Copy(cmd)
+			env.Say("copied " + cmd)
+			return nil
+		}}
+}
+
+// ActURL shows a repository's Docker Hub address.
+const ActURL = "show_url"
+
+// urlBinding shows r's address on Docker Hub in the status line: on a
+// bastion there is no browser to open, but the terminal can copy it.
+func urlBinding(env pane.Env, r hubclient.Repository, ok bool) pane.Binding {
+	return pane.Binding{Action: ActURL, Keys: []string{"o"}, Help: "show the repository's Docker Hub address", Short: "url", Group: pane.GroupGeneral,
+		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
+			env.Say(HubURL(r))
+			return nil
+		}}
+}
+
+// HubURL is the repository's page on Docker Hub.
+func HubURL(r hubclient.Repository) string {
+	return "https://hub.docker.com/r/" + url.PathEscape(r.Namespace) + "/" + url.PathEscape(r.Name)
 }
 
 // openDetail pushes the detail page of r.
