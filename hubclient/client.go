@@ -75,6 +75,8 @@ type Client struct {
 	token   Secret
 	exp     time.Time // when to renew the token (before its exp claim)
 	rate    Rate
+	fg      int           // changes running (Foreground)
+	fgDone  chan struct{} // closed when the last of them is done
 
 	// Services, one per API area.
 	Auth      *AuthService
@@ -495,6 +497,9 @@ func idempotent(method string) bool {
 func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
 	if c.readOnly && r.method != http.MethodGet && r.method != http.MethodHead && !r.noAuth {
 		return nil, ErrReadOnly
+	}
+	if err := c.yield(ctx); err != nil {
+		return nil, err
 	}
 	var payload []byte
 	switch {

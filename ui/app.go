@@ -1110,6 +1110,7 @@ func footerRank(act string) int {
 // helpView lists every binding of the page on screen, grouped, in as many
 // columns as fit; disabled ones say why. It scrolls when taller than the screen.
 func (a *App) helpView(w, h int) string {
+	const colW = 39
 	groups := map[string][]pane.Binding{}
 	seen := map[string]bool{}
 	var jumps []string
@@ -1141,9 +1142,11 @@ func (a *App) helpView(w, h int) string {
 			fmt.Fprintf(&b, "%s %s\n", a.theme.Key.Render(fmt.Sprintf("%-14s", keys)), help)
 		}
 		for _, bd := range bs {
-			help := bd.Help
+			// A column is colW wide: the text wraps under itself, never into
+			// the next column.
+			help := text.Wrap(bd.Help, colW-16, strings.Repeat(" ", 15))
 			if bd.Disabled != "" {
-				help = a.theme.Dim.Render(help + " (" + bd.Disabled + ")")
+				help = a.theme.Dim.Render(text.Wrap(bd.Help+" ("+bd.Disabled+")", colW-16, strings.Repeat(" ", 15)))
 			}
 			line(strings.Join(a.keys.Keys(bd), "/"), help)
 		}
@@ -1161,7 +1164,6 @@ func (a *App) helpView(w, h int) string {
 		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", ":"+c.usage)) + " " + c.help + "\n"
 	}
 	cols = append(cols, cmds)
-	colW := 39
 	perRow := max(1, w/colW)
 	var rows []string
 	for i := 0; i < len(cols); i += perRow {

@@ -52,6 +52,7 @@ func (a *App) mutate(page uint64, c pane.Change) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), mutationTimeout)
 		defer cancel()
+		defer client.Foreground()() // loads wait while it runs
 		apply, err := c.Run(ctx, client)
 		return mutatedMsg{id: id, page: page, session: session, what: c.What, done: c.Done, err: err, apply: apply}
 	}
@@ -128,6 +129,7 @@ func (a *App) mutateEach(page uint64, b pane.Bulk) tea.Cmd {
 	ch := make(chan bulkMsg, 1)
 	go func() {
 		defer close(ch)
+		defer client.Foreground()() // loads wait until the last item is done
 		for _, item := range items {
 			err := ctx.Err()
 			if err == nil {

@@ -121,7 +121,7 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 
 	// Help opens and closes.
 	tm.send("?")
-	tm.waitFor("help", contains("fuzzy filter", "command palette", ":tags NS/REPO"))
+	tm.waitFor("help", contains("filter (", "command palette", ":tags NS/REPO", "delete tag"))
 	tm.send("Escape")
 	tm.waitFor("help to close", func(s string) bool { return !strings.Contains(s, "command palette") || strings.Contains(s, "TAG") })
 

@@ -543,6 +543,9 @@ func (l *List[T]) Status(env pane.Env) string {
 		} else {
 			s = fmt.Sprintf("%s loading %s…", env.Spinner(), l.spec.Noun)
 		}
+		if c := env.Client(); c != nil && c.Yielding() {
+			s += " (paused while a change runs)"
+		}
 	case state.Loaded:
 		s = fmt.Sprintf("%d %s", loaded, l.spec.Noun)
 		if !l.coll.LoadedAt.IsZero() {

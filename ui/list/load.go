@@ -55,7 +55,8 @@ func stream[T any](ctx context.Context, c *hubclient.Client, key state.Key, gen 
 				case <-ctx.Done():
 				}
 			}
-			_, err := hubclient.ListAll(ctx, c, counted, func(page int, items []T) {
+			// A load yields to the changes the user asked for (hubclient.Foreground).
+			_, err := hubclient.ListAll(hubclient.Background(ctx), c, counted, func(page int, items []T) {
 				send(pageMsg[T]{key: key, gen: gen, page: page, items: items, total: int(total.Load())})
 			})
 			send(doneMsg{key: key, gen: gen, err: err})
