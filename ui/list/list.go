@@ -485,6 +485,28 @@ func (l *List[T]) markAll(q state.Query) {
 	}
 }
 
+// MarkWhere marks the visible rows keep accepts, in place of the marks
+// held, and names rule as what chose them (the bulk confirmation says it).
+// It returns how many it marked.
+func (l *List[T]) MarkWhere(rule string, keep func(T) bool) int {
+	var rows []int
+	for i := range l.Visible() {
+		if v, ok := l.Row(i); ok && keep(v) {
+			rows = append(rows, i)
+		}
+	}
+	l.tbl.ClearMarks()
+	l.tbl.MarkAll(rows)
+	l.markRule = ""
+	if len(rows) > 0 {
+		l.markRule = rule
+		if q, _ := state.ParseQuery(l.want.Query); !q.Empty() {
+			l.markRule = q.Rule() + ", and " + rule
+		}
+	}
+	return len(rows)
+}
+
 // Move applies a movement action to the table.
 func (l *List[T]) Move(_ pane.Env, act string) {
 	t := l.tbl

@@ -6,7 +6,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -35,6 +37,8 @@ const (
 	colPlatforms
 	colPushed
 	colPulled
+	colStatus
+	colPusher
 )
 
 // Spec lists a repository's tags.
@@ -49,6 +53,8 @@ func Spec() list.Spec[hubclient.Tag] {
 			{Title: "PLATFORMS", Min: 12, Max: 44, Flex: 2},
 			{Title: "LAST PUSHED", Min: 16, Max: 16},
 			{Title: "LAST PULLED", Min: 16, Max: 16},
+			{Title: "STATUS", Min: 8, Max: 8},
+			{Title: "PUSHED BY", Min: 9, Max: 20, Flex: 1},
 		},
 		Cell: func(t hubclient.Tag, col int) string {
 			switch col {
@@ -64,6 +70,10 @@ func Spec() list.Spec[hubclient.Tag] {
 				return text.ShortTime(t.TagLastPushed)
 			case colPulled:
 				return text.ShortTime(t.TagLastPulled)
+			case colStatus:
+				return t.Status
+			case colPusher:
+				return t.LastUpdaterUsername
 			}
 			return ""
 		},
@@ -81,6 +91,10 @@ func Spec() list.Spec[hubclient.Tag] {
 					return a.TagLastPushed.Compare(b.TagLastPushed)
 				case colPulled:
 					return a.TagLastPulled.Compare(b.TagLastPulled)
+				case colStatus:
+					return strings.Compare(a.Status, b.Status)
+				case colPusher:
+					return strings.Compare(a.LastUpdaterUsername, b.LastUpdaterUsername)
 				}
 				return strings.Compare(a.Name, b.Name)
 			},
@@ -245,10 +259,84 @@ func (p *Pane) bindings(env pane.Env) []pane.Binding {
 			rest = append(rest, b)
 		}
 	}
-	out = append(out, back)
+	t, _ := p.L.Selected()
+	open := pane.Binding{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "tag details: platforms and layers", Short: "open", Group: pane.GroupPanes,
+		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
+			env.Push(&Detail{root: p, ref: p.L.Scope(), name: t.Name, row: t})
+			return nil
+		}}
+	stale := pane.Binding{Action: ActMarkInactive, Keys: []string{"I"}, Help: "mark tags neither pushed nor pulled for N days", Short: "stale", Group: pane.GroupSelect,
+		Run: func() tea.Cmd { p.askStale(env); return nil }}
+	out = append(out, back, open)
 	out = append(out, rest[:3]...) // sort, reverse, mark
-	out = append(out, del)
+	out = append(out, del, copyTag(env, p.L.Scope(), t, ok), copyDigest(env, p.L.Scope(), t, ok), stale)
 	return append(out, rest[3:]...)
+}
+
+// ActMarkInactive marks the tags idle for a number of days.
+const ActMarkInactive = "mark_inactive"
+
+// ActCopyDigest copies the pull command by digest.
+const ActCopyDigest = "copy_digest"
+
+// copyTag copies "docker pull NS/REPO:TAG".
+func copyTag(env pane.Env, ref string, t hubclient.Tag, ok bool) pane.Binding {
+	return pane.Binding{Action: pane.ActCopy, Keys: []string{"y"}, Help: "copy docker pull NS/REPO:TAG", Short: "copy", Group: pane.GroupGeneral,
+		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
+			cmd := "docker pull " + sanitize.String(ref+":"+t.Name)
+			env.Copy(cmd)
+			env.Say("copied " + cmd)
+			return nil
+		}}
+}
+
+// copyDigest copies "docker pull NS/REPO@sha256:…".
+func copyDigest(env pane.Env, ref string, t hubclient.Tag, ok bool) pane.Binding {
+	why := pane.Gate(env, pane.RoleUnknown, ok)
+	if why == "" && t.Digest == "" {
+		why = "the Hub gave no digest for this tag"
+	}
+	return pane.Binding{Action: ActCopyDigest, Keys: []string{"Y"}, Help: "copy docker pull NS/REPO@DIGEST", Short: "copy@", Group: pane.GroupGeneral,
+		Disabled: why, Run: func() tea.Cmd {
+			cmd := "docker pull " + sanitize.String(ref+"@"+t.Digest)
+			env.Copy(cmd)
+			env.Say("copied " + cmd)
+			return nil
+		}}
+}
+
+// askStale asks for a number of days, then marks every visible tag
+// neither pushed nor pulled in that many days before now.
+func (p *Pane) askStale(env pane.Env) {
+	env.Ask(dialog.NewPrompt("Mark stale tags", "Mark the tags neither pushed nor pulled for more than this many days:", "90", 5,
+		func(v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 36500 {
+				return fmt.Errorf("a whole number of days, 1 or more")
+			}
+			return nil
+		},
+		func(v string) tea.Cmd {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			cut := env.Now().AddDate(0, 0, -n)
+			marked := p.L.MarkWhere(fmt.Sprintf("neither pushed nor pulled for more than %d days", n), func(t hubclient.Tag) bool {
+				return Stale(t, cut)
+			})
+			env.Say(fmt.Sprintf("marked %d tag(s) idle for more than %d days", marked, n))
+			return nil
+		}))
+}
+
+// Stale reports whether t was neither pushed nor pulled since cut.
+func Stale(t hubclient.Tag, cut time.Time) bool {
+	last := t.TagLastPushed
+	if t.TagLastPulled.After(last) {
+		last = t.TagLastPulled
+	}
+	if t.LastUpdated.After(last) && t.TagLastPushed.IsZero() {
+		last = t.LastUpdated
+	}
+	return last.Before(cut)
 }
 
 // BulkTypedConfirm is how many tags one y may delete; more ask for the
@@ -278,9 +366,21 @@ func (p *Pane) askDelete(env pane.Env) {
 		}
 		body = strings.Join(shown, ", ") + "\n\nPulls of these tags will fail."
 	}
-	if rule := p.L.MarkRule(); rule != "" {
-		body += "\n\nChosen by the filter: " + rule + "."
+	chosen := make(map[string]bool, len(names))
+	for _, n := range names {
+		chosen[n] = true
 	}
+	var size int64
+	for _, t := range coll.Snapshot() {
+		if chosen[t.Name] {
+			size += t.FullSize
+		}
+	}
+	body += fmt.Sprintf("\n\n%d tag(s), %s in all (images other tags share stay).", len(names), text.Bytes(size))
+	if rule := p.L.MarkRule(); rule != "" {
+		body += "\n\nChosen by: " + rule + "."
+	}
+	body += "\nOnly the tags listed here are deleted."
 	run := func() tea.Cmd {
 		env.MutateEach(pane.Bulk{
 			What:  fmt.Sprintf("deleting %d tag(s) of %s", len(names), ref),
