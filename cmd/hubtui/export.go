@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
-	"sync/atomic"
+	"sort"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hubtui/hubtui/config"
@@ -17,16 +18,91 @@ import (
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
-// runExport handles `hubtui export repos --org ORG [--format csv|json|jsonl]`.
+// An exporter is one `hubtui export KIND` subcommand: its usage line, the
+// flags of its own, and what it writes. Each lives in export_KIND.go and is
+// listed in exporters.
+type exporter struct {
+	usage string // after "hubtui export ", e.g. "tags --repo NS/REPO"
+	// flags adds the exporter's own flags to fs and returns a check run
+	// after parsing (nil: nothing to check).
+	flags func(fs *flag.FlagSet) func() error
+	run   func(ctx context.Context, x *exportRun) error
+}
+
+// exportRun is what an exporter works with.
+type exportRun struct {
+	c        *hubclient.Client
+	org      string
+	format   string // csv, json or jsonl
+	stdout   io.Writer
+	stderr   io.Writer
+	progress bool // stderr is a terminal
+	start    time.Time
+}
+
+// step reports progress on stderr, when it is a terminal.
+func (x *exportRun) step(format string, args ...any) {
+	if x.progress {
+		fmt.Fprintf(x.stderr, "\r\033[K"+format, args...)
+	}
+}
+
+// done ends the progress line with a summary.
+func (x *exportRun) done(format string, args ...any) {
+	if x.progress {
+		fmt.Fprintf(x.stderr, "\r\033[K"+format+" in %s\n", append(args, time.Since(x.start).Round(time.Millisecond))...)
+	}
+}
+
+// exporters are the export subcommands by kind.
+func exporters() map[string]exporter {
+	return map[string]exporter{
+		"repos": reposExporter(),
+		"tags":  tagsExporter(),
+	}
+}
+
+// exportUsage lists every export subcommand.
+func exportUsage() string {
+	ex := exporters()
+	kinds := make([]string, 0, len(ex))
+	for k := range ex {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var b strings.Builder
+	for i, k := range kinds {
+		if i == 0 {
+			b.WriteString("usage: ")
+		} else {
+			b.WriteString("       ")
+		}
+		fmt.Fprintf(&b, "hubtui export %s [--format csv|json|jsonl]\n", ex[k].usage)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// runExport handles `hubtui export KIND [flags]`.
 func runExport(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "repos" {
-		return usageError{"usage: hubtui export repos --org ORG [--format csv|json|jsonl] (more exports come with their panes)"}
+	if len(args) == 0 {
+		return usageError{exportUsage()}
+	}
+	ex, ok := exporters()[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("export %q: there is no such export\n%s", sanitize.String(args[0]), exportUsage())}
 	}
 	var f flags
-	fs := newFlagSet("export repos", &f, stderr)
+	fs := newFlagSet("export "+args[0], &f, stderr)
 	format := fs.String("format", "csv", "csv, json or jsonl")
+	var check func() error
+	if ex.flags != nil {
+		check = ex.flags(fs)
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{} // the flag package has said what is wrong
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("export %s: unexpected %q\nusage: hubtui export %s", args[0], sanitize.String(fs.Arg(0)), ex.usage)}
 	}
 	if err := checkDemoFlags(fs, f); err != nil {
 		return err
@@ -36,7 +112,12 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	default:
 		return usageError{fmt.Sprintf("--format %q: want csv, json or jsonl", *format)}
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	if check != nil {
+		if err := check(); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	var c *hubclient.Client
 	org := f.org
@@ -74,66 +155,8 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			org = t.org
 		}
 	}
-	if org == "" {
-		return usageError{"--org is required"}
-	}
-	var pages, rows atomic.Int64
-	progress := isTerminal(stderr)
-	start := time.Now()
-	fetch := func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Repository, *hubclient.Response, error) {
-		return c.Repos.List(ctx, org, &hubclient.RepoListOptions{ListOptions: o})
-	}
-	repos, err := hubclient.ListAll(ctx, c, fetch, func(_ int, items []hubclient.Repository) {
-		pages.Add(1)
-		n := rows.Add(int64(len(items)))
-		if progress {
-			fmt.Fprintf(stderr, "\rexport: %d repositories, %d pages…", n, pages.Load())
-		}
-	})
-	if progress {
-		fmt.Fprintf(stderr, "\r\033[K")
-	}
-	if err != nil {
-		return fmt.Errorf("export repositories of %s: %w", org, err)
-	}
-	if err := writeRepos(stdout, *format, repos); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	if progress {
-		fmt.Fprintf(stderr, "export: %d repositories of %s in %s\n", len(repos), sanitize.String(org), time.Since(start).Round(time.Millisecond))
-	}
-	return nil
-}
-
-// writeRepos writes repos in format. Every string from the server is made
-// safe: csvSafe for CSV cells, escapeJSON (through writeJSON) for JSON.
-func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error {
-	switch format {
-	case "json":
-		if repos == nil {
-			repos = []hubclient.Repository{}
-		}
-		return writeJSON(w, repos, "  ")
-	case "jsonl":
-		for _, r := range repos {
-			if err := writeJSON(w, r, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"namespace", "name", "visibility", "pulls", "stars", "last_updated", "date_registered", "description"})
-	for _, r := range repos {
-		vis := "public"
-		if r.IsPrivate {
-			vis = "private"
-		}
-		_ = cw.Write([]string{csvSafe(r.Namespace), csvSafe(r.Name), vis, strconv.FormatInt(r.PullCount, 10), strconv.FormatInt(r.StarCount, 10),
-			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(r.Description)})
-	}
-	cw.Flush()
-	return cw.Error()
+	x := &exportRun{c: c, org: org, format: *format, stdout: stdout, stderr: stderr, progress: isTerminal(stderr), start: time.Now()}
+	return ex.run(ctx, x)
 }
 
 func csvTime(t time.Time) string {

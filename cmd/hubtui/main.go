@@ -71,7 +71,7 @@ func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.BoolVar(&f.help, "help", false, "show this help")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: hubtui [flags]\n       hubtui export repos --org ORG [--format csv|json|jsonl]\n       hubtui config init [--force]\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: hubtui [flags]\n       hubtui export KIND [flags]   (kinds: hubtui export)\n       hubtui config init [--force]\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	return fs
