@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -78,6 +79,10 @@ type Options struct {
 	CacheRows int
 	// Now is the clock (tests).
 	Now func() time.Time
+	// Getenv reads the environment ($VISUAL, $EDITOR); nil is os.Getenv.
+	Getenv func(string) string
+	// Exec runs a program in the terminal (the editor); nil is tea.ExecProcess.
+	Exec func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd
 }
 
 type mode int
@@ -332,6 +337,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.onSwitched(msg)
 	case mutatedMsg:
 		return a.onMutated(msg)
+	case editReady:
+		return a.onEditReady(msg)
+	case editDone:
+		return a.onEditDone(msg)
 	case bulkMsg:
 		return a.onBulk(msg)
 	case tea.PasteMsg:

@@ -86,6 +86,9 @@ func (e *env) Push(p pane.Pane) { e.a.later(e.a.pushPage(e.pg.tab, p)) }
 func (e *env) Pop()             { e.a.later(e.a.popPage(e.pg)) }
 func (e *env) Copy(s string)    { e.a.later(e.a.copy(s)) }
 func (e *env) Do(cmd tea.Cmd)   { e.a.later(address(e.pg.id, cmd)) }
+func (e *env) Edit(title, initial string, limit int, done func(string) tea.Cmd) {
+	e.a.edit(e.pg.id, title, initial, limit, done)
+}
 
 // NextGen hands out a load generation newer than any before, across panes.
 func (e *env) NextGen() uint64 {

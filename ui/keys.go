@@ -188,27 +188,28 @@ type catalogueEnv struct {
 	theme theme.Theme
 }
 
-func (e *catalogueEnv) Client() *hubclient.Client { return nil }
-func (e *catalogueEnv) Org() string               { return "" }
-func (e *catalogueEnv) User() string              { return "" }
-func (e *catalogueEnv) Personal() bool            { return false }
-func (e *catalogueEnv) Role() pane.Role           { return pane.RoleUnknown }
-func (e *catalogueEnv) ReadOnly() bool            { return false }
-func (e *catalogueEnv) Theme() *theme.Theme       { return &e.theme }
-func (e *catalogueEnv) Now() time.Time            { return time.Time{} }
-func (e *catalogueEnv) NextGen() uint64           { return 0 }
-func (e *catalogueEnv) Spinner() string           { return "" }
-func (e *catalogueEnv) Size() (int, int)          { return 80, 19 }
-func (e *catalogueEnv) Cache() *state.Cache       { return e.cache }
-func (e *catalogueEnv) Key(action string) string  { return action }
-func (e *catalogueEnv) Say(string)                {}
-func (e *catalogueEnv) Fail(string, error)        {}
-func (e *catalogueEnv) Clear(string)              {}
-func (e *catalogueEnv) Ask(dialog.Dialog)         {}
-func (e *catalogueEnv) Mutate(pane.Change)        {}
-func (e *catalogueEnv) MutateEach(pane.Bulk)      {}
-func (e *catalogueEnv) Open(state.Kind, string)   {}
-func (e *catalogueEnv) Push(pane.Pane)            {}
-func (e *catalogueEnv) Pop()                      {}
-func (e *catalogueEnv) Copy(string)               {}
-func (e *catalogueEnv) Do(tea.Cmd)                {}
+func (e *catalogueEnv) Client() *hubclient.Client                      { return nil }
+func (e *catalogueEnv) Org() string                                    { return "" }
+func (e *catalogueEnv) User() string                                   { return "" }
+func (e *catalogueEnv) Personal() bool                                 { return false }
+func (e *catalogueEnv) Role() pane.Role                                { return pane.RoleUnknown }
+func (e *catalogueEnv) ReadOnly() bool                                 { return false }
+func (e *catalogueEnv) Theme() *theme.Theme                            { return &e.theme }
+func (e *catalogueEnv) Now() time.Time                                 { return time.Time{} }
+func (e *catalogueEnv) NextGen() uint64                                { return 0 }
+func (e *catalogueEnv) Spinner() string                                { return "" }
+func (e *catalogueEnv) Size() (int, int)                               { return 80, 19 }
+func (e *catalogueEnv) Cache() *state.Cache                            { return e.cache }
+func (e *catalogueEnv) Key(action string) string                       { return action }
+func (e *catalogueEnv) Say(string)                                     {}
+func (e *catalogueEnv) Fail(string, error)                             {}
+func (e *catalogueEnv) Clear(string)                                   {}
+func (e *catalogueEnv) Ask(dialog.Dialog)                              {}
+func (e *catalogueEnv) Mutate(pane.Change)                             {}
+func (e *catalogueEnv) MutateEach(pane.Bulk)                           {}
+func (e *catalogueEnv) Open(state.Kind, string)                        {}
+func (e *catalogueEnv) Push(pane.Pane)                                 {}
+func (e *catalogueEnv) Pop()                                           {}
+func (e *catalogueEnv) Copy(string)                                    {}
+func (e *catalogueEnv) Do(tea.Cmd)                                     {}
+func (e *catalogueEnv) Edit(string, string, int, func(string) tea.Cmd) {}

@@ -27,6 +27,7 @@ type mutatedMsg struct {
 	done    string
 	err     error
 	apply   func() tea.Cmd
+	failed  func(error) tea.Cmd
 }
 
 // startRun records a change in flight.
@@ -54,7 +55,7 @@ func (a *App) mutate(page uint64, c pane.Change) tea.Cmd {
 		defer cancel()
 		defer client.Foreground()() // loads wait while it runs
 		apply, err := c.Run(ctx, client)
-		return mutatedMsg{id: id, page: page, session: session, what: c.What, done: c.Done, err: err, apply: apply}
+		return mutatedMsg{id: id, page: page, session: session, what: c.What, done: c.Done, err: err, apply: apply, failed: c.Failed}
 	}
 }
 
@@ -62,7 +63,7 @@ func (a *App) mutate(page uint64, c pane.Change) tea.Cmd {
 func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 	delete(a.running, m.id)
 	if m.session != a.sessionID {
-		m.apply = nil // what is on screen now is another org or context: report only
+		m.apply, m.failed = nil, nil // what is on screen now is another org or context: report only
 	}
 	if m.err != nil {
 		a.say("")
@@ -78,6 +79,9 @@ func (a *App) onMutated(m mutatedMsg) tea.Cmd {
 		}
 		if errors.As(m.err, &pe) && m.apply != nil {
 			return address(m.page, m.apply()) // some of it went through: show that part
+		}
+		if m.failed != nil {
+			return address(m.page, m.failed(m.err))
 		}
 		return nil
 	}

@@ -3,6 +3,7 @@ package dialog
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -33,6 +34,8 @@ type Field struct {
 	Choices []string
 	// Secret hides what is typed (a password or token).
 	Secret bool
+	// Counter shows the characters typed against Limit beside the label.
+	Counter bool
 }
 
 // Form asks for several values at once: one input (or selector) per field,
@@ -314,6 +317,9 @@ func (f *Form) View(t *theme.Theme, w, h int) string {
 			label = fd.Key
 		}
 		label = sanitize.String(label)
+		if fd.Counter && fd.Limit > 0 && !f.selector(i) {
+			label += fmt.Sprintf("  %d/%d", utf8.RuneCountInString(f.inputs[i].Value()), fd.Limit)
+		}
 		focused := i == f.focus
 		if focused {
 			foot = append(foot, t.Key.Render("› "+label))

@@ -123,6 +123,10 @@ type Change struct {
 	What string // "deleting acme/web"
 	Done string // "deleted acme/web"
 	Run  func(ctx context.Context, c *hubclient.Client) (apply func() tea.Cmd, err error)
+	// Failed, when set, runs in Update after the change failed outright
+	// (the error is on the status line too): a form asks again with the
+	// server's complaint beside its field and what was typed still in it.
+	Failed func(err error) tea.Cmd
 }
 
 // Bulk is a change made of one request per item, run one at a time with a
@@ -188,6 +192,11 @@ type Env interface {
 	Copy(s string)
 	// Do runs cmd; its result comes back to this pane.
 	Do(cmd tea.Cmd)
+	// Edit lets the user edit text: in $VISUAL or $EDITOR on a temporary
+	// file (0600, removed afterwards), else in a text area over the pane.
+	// done gets the text when it was saved, in Update; nothing typed is
+	// lost when the editor fails (the text area opens with it).
+	Edit(title, initial string, limit int, done func(text string) tea.Cmd)
 }
 
 // Entry is one line of the registry: a tab and its palette command.

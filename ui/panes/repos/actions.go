@@ -2,7 +2,9 @@ package repos
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -109,48 +111,96 @@ func (p *Pane) createBinding(env pane.Env) pane.Binding {
 		}}
 }
 
+// askCreate asks for a new repository in a form: namespace, name (checked
+// against the Hub's rule as it is typed), short description with a
+// counter, visibility, and whether to write a README next (in $EDITOR).
+// A server's complaint (409: it exists) shows beside its field in the same
+// form, with everything typed still there.
 func (p *Pane) askCreate(env pane.Env) {
-	ns := env.Org()
-	coll := p.L.Coll()
-	env.Ask(dialog.NewPrompt("New repository in "+ns,
-		"Lower-case letters and digits, with single . _ or - between them; 2 to 255 characters.", "", 255,
-		func(v string) error {
-			if !hubclient.ValidRepositoryName(v) {
-				return fmt.Errorf("%q is not a valid repository name", v)
-			}
-			if coll.Find(func(r hubclient.Repository) bool { return r.Name == v }) >= 0 {
-				return fmt.Errorf("%s/%s already exists", ns, v)
-			}
+	coll, scope := p.L.Coll(), p.L.Scope()
+	namespaces := []string{env.Org()}
+	if u := env.User(); u != "" && u != env.Org() {
+		namespaces = append(namespaces, u)
+	}
+	var form *dialog.Form
+	var nsOf func() string
+	form = dialog.NewForm("New repository", "", []dialog.Field{
+		{Key: "namespace", Label: "Namespace", Choices: namespaces, Initial: env.Org()},
+		{Key: "name", Label: "Name", Limit: 255, Help: "lower-case letters and digits, with single . _ or - between them; 2 to 255 characters",
+			Check: func(v string) error {
+				if !hubclient.ValidRepositoryName(v) {
+					return fmt.Errorf("%q is not a valid repository name: lower-case letters and digits, single . _ or - between them, 2 to 255 characters", v)
+				}
+				if nsOf() == scope && coll.Find(func(r hubclient.Repository) bool { return r.Name == v }) >= 0 {
+					return fmt.Errorf("%s/%s already exists", scope, v)
+				}
+				return nil
+			}},
+		{Key: "description", Label: "Short description", Limit: hubclient.MaxRepoDescriptionLength, Counter: true, Check: checkDescription},
+		{Key: "visibility", Label: "Visibility", Choices: []string{"private", "public"},
+			Help: "private: only people with access can pull it; public: anyone can find and pull it"},
+		{Key: "readme", Label: "README", Choices: []string{"none", "write it next"}, Help: "the full description, in $EDITOR (or here when none is set)"},
+	}, func(v map[string]string) tea.Cmd {
+		in := &hubclient.RepositoryCreateRequest{Name: v["name"], Description: v["description"], IsPrivate: v["visibility"] == "private"}
+		ns := v["namespace"]
+		if v["readme"] == "none" {
+			p.create(env, form, ns, in)
 			return nil
-		},
-		func(name string) tea.Cmd {
-			full := ns + "/" + name
-			create := func(private bool) func() tea.Cmd {
-				return func() tea.Cmd {
-					env.Mutate(pane.Change{What: "creating " + full, Done: "created " + full,
-						Run: func(ctx context.Context, c *hubclient.Client) (func() tea.Cmd, error) {
-							info, _, err := c.Repos.Create(ctx, ns, &hubclient.RepositoryCreateRequest{Name: name, IsPrivate: private})
-							return func() tea.Cmd {
-								if info == nil || p.L.Coll() != coll {
-									return nil
-								}
-								// One new row, in name order, instead of reloading the whole org.
-								at := sort.Search(len(coll.Items), func(i int) bool { return coll.Items[i].Name >= info.Name })
-								p.L.KeepCursor()
-								coll.Insert(at, repositoryOf(info))
-								return p.L.ItemsChanged()
-							}, err
-						}})
+		}
+		env.Edit("README of "+ns+"/"+in.Name, "# "+in.Name+"\n\n"+in.Description+"\n", hubclient.MaxRepoFullDescriptionLength, func(text string) tea.Cmd {
+			in.FullDescription = text
+			p.create(env, form, ns, in)
+			return nil
+		})
+		return nil
+	})
+	nsOf = func() string { return form.Values()["namespace"] }
+	env.Ask(form)
+}
+
+// create sends in; a refusal opens form again with the server's words
+// beside the field it is about.
+func (p *Pane) create(env pane.Env, form *dialog.Form, ns string, in *hubclient.RepositoryCreateRequest) {
+	coll := p.L.Coll()
+	full := ns + "/" + in.Name
+	env.Mutate(pane.Change{What: "creating " + full, Done: "created " + full,
+		Run: func(ctx context.Context, c *hubclient.Client) (func() tea.Cmd, error) {
+			info, _, err := c.Repos.Create(ctx, ns, in)
+			return func() tea.Cmd {
+				if info == nil || p.L.Coll() != coll || info.Namespace != p.L.Scope() {
 					return nil
 				}
-			}
-			c := dialog.NewConfirm("Create "+full,
-				"Private: only people with access can pull it. Public: anyone can find and pull it.", create(true))
-			c.OnNo = create(false)
-			c.Keys = "y private · n public · esc cancel"
-			env.Ask(c)
+				// One new row, in name order, instead of reloading the whole org.
+				at := sort.Search(len(coll.Items), func(i int) bool { return coll.Items[i].Name >= info.Name })
+				p.L.KeepCursor()
+				coll.Insert(at, repositoryOf(info))
+				return p.L.ItemsChanged()
+			}, err
+		},
+		Failed: func(err error) tea.Cmd {
+			formErrors(form, err)
+			env.Ask(form)
 			return nil
-		}))
+		}})
+}
+
+// formErrors puts a refusal beside the fields it names: the Hub's field
+// errors, a 409 on the name, anything else above the keys.
+func formErrors(form *dialog.Form, err error) {
+	var ve *hubclient.ValidationError
+	var ae *hubclient.APIError
+	switch {
+	case errors.As(err, &ve):
+		form.SetError(ve.Field, ve.Error())
+	case errors.As(err, &ae) && len(ae.Fields) > 0:
+		for k, msgs := range ae.Fields {
+			form.SetError(k, strings.Join(msgs, "; "))
+		}
+	case errors.As(err, &ae) && ae.StatusCode == http.StatusConflict:
+		form.SetError("name", pane.Describe(err))
+	default:
+		form.SetError("", pane.Describe(err))
+	}
 }
 
 // forget drops a deleted repository from the list and closes its detail page.
@@ -176,7 +226,7 @@ func (p *Pane) updated(full string, info *hubclient.RepositoryInfo, change func(
 	if d := p.open; d != nil && fullName(d.repo) == full {
 		change(&d.repo)
 		if info != nil {
-			d.info = info
+			d.setInfo(info)
 		}
 	}
 	return p.L.ItemsChanged()

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui/dialog"
 	"github.com/hubtui/hubtui/ui/list"
 	"github.com/hubtui/hubtui/ui/markdown"
 	"github.com/hubtui/hubtui/ui/pane"
@@ -217,6 +219,7 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 		p.editBinding(d.rootEnv, r, true),
 		p.visibilityBinding(d.rootEnv, r, true),
 		p.deleteBinding(d.rootEnv, r, true),
+		d.readmeBinding(env),
 		copyBinding(env, r, true),
 		urlBinding(env, r, true),
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "refresh the details", Short: "refresh", Group: pane.GroupGeneral,
@@ -224,6 +227,51 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 				d.grpDone = false
 				return tea.Batch(d.fetch(env), d.fetchGroups(env))
 			}},
+	}
+}
+
+// ActReadme edits a repository's README.
+const ActReadme = "edit_readme"
+
+// readmeBinding edits the README in $EDITOR (or a text area), then asks
+// before saving it.
+func (d *Detail) readmeBinding(env pane.Env) pane.Binding {
+	full := fullName(d.repo)
+	why := pane.Gate(env, pane.RoleEditor, d.info != nil)
+	if d.info == nil && d.infoErr == nil {
+		why = "the details are still loading"
+	}
+	return pane.Binding{Action: ActReadme, Keys: []string{"E"}, Help: "edit the README (in $EDITOR)", Short: "readme",
+		Mutates: true, Disabled: why, Run: func() tea.Cmd {
+			before := d.info.FullDescription
+			env.Edit("README of "+full, before, hubclient.MaxRepoFullDescriptionLength, func(after string) tea.Cmd {
+				if after == before {
+					env.Say("README unchanged")
+					return nil
+				}
+				env.Ask(dialog.NewConfirm("Save the README of "+full+"?",
+					fmt.Sprintf("%s → %s characters.", text.Commas(int64(utf8.RuneCountInString(before))), text.Commas(int64(utf8.RuneCountInString(after)))),
+					func() tea.Cmd {
+						d.rootEnv.Mutate(pane.Change{What: "saving the README of " + full, Done: "saved the README of " + full,
+							Run: func(ctx context.Context, c *hubclient.Client) (func() tea.Cmd, error) {
+								info, _, err := c.Repos.Update(ctx, d.repo.Namespace, d.repo.Name, &hubclient.RepositoryUpdateRequest{FullDescription: &after})
+								return func() tea.Cmd { return d.root.updated(full, info, func(*hubclient.Repository) {}) }, err
+							}})
+						return nil
+					}))
+				return nil
+			})
+			return nil
+		}}
+}
+
+// setInfo takes a new full record: the README renders again.
+func (d *Detail) setInfo(info *hubclient.RepositoryInfo) {
+	d.info = info
+	d.readme, d.mdWant, d.mdErr = nil, 0, nil
+	if d.env != nil {
+		w, _ := d.env.Size()
+		d.env.Do(d.render(d.env, w))
 	}
 }
 
