@@ -107,7 +107,9 @@ func TestCreateConflictShowsBesideTheNameAndKeepsTheForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Key("ctrl+s")
-	d.Until("the refusal", func() bool { return strings.Contains(d.Screen(), "New repository") && strings.Contains(d.Screen(), "409") || strings.Contains(d.Screen(), "already exists") && strings.Contains(d.Screen(), "New repository") })
+	d.Until("the refusal", func() bool {
+		return strings.Contains(d.Screen(), "New repository") && strings.Contains(d.Screen(), "409") || strings.Contains(d.Screen(), "already exists") && strings.Contains(d.Screen(), "New repository")
+	})
 	s := d.Screen()
 	if !strings.Contains(s, "first") || !strings.Contains(s, "racer") {
 		t.Fatalf("the form lost what was typed:\n%s", s)
@@ -121,7 +123,9 @@ func TestEditREADMEInATextAreaWhenNoEditor(t *testing.T) {
 	d.Key("enter")
 	d.Until("the filter", func() bool { return strings.Contains(d.Screen(), `filter "'billing": 1`) })
 	d.Key("enter")
-	d.Until("the details", func() bool { return strings.Contains(d.Screen(), "Hub address") && !strings.Contains(d.Screen(), "loading") })
+	d.Until("the details", func() bool {
+		return strings.Contains(d.Screen(), "Hub address") && !strings.Contains(d.Screen(), "loading")
+	})
 	d.Key("E")
 	if !strings.Contains(d.Screen(), "No $EDITOR") {
 		t.Fatalf("no text area:\n%s", d.Screen())
