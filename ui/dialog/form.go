@@ -101,6 +101,10 @@ func (f *Form) value(i int) string {
 	return f.inputs[i].Value()
 }
 
+// OnSubmit sets what gets the values (a form asked again after a refusal
+// may go on differently).
+func (f *Form) OnSubmit(fn func(values map[string]string) tea.Cmd) { f.onSubmit = fn }
+
 // Values is every field's current value, by Key.
 func (f *Form) Values() map[string]string {
 	out := make(map[string]string, len(f.fields))

@@ -146,3 +146,14 @@ func TestEditREADMEInATextAreaWhenNoEditor(t *testing.T) {
 	}
 	d.Until("the new rendering", func() bool { d.Key("G"); return strings.Contains(d.Screen(), "Added line.") })
 }
+
+// openDetail opens the detail page of acme/name from the list.
+func openDetail(t *testing.T, d *uitest.Driver, name string) {
+	t.Helper()
+	d.Key("/")
+	d.Type("^" + name + "$")
+	d.Key("enter")
+	d.Until("the filter", func() bool { return strings.Contains(d.Screen(), `filter "^`+name+`$": 1`) })
+	d.Key("enter")
+	d.Until("the details", func() bool { return strings.Contains(d.Screen(), "Hub address") && !strings.Contains(d.Screen(), "loading") })
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -45,7 +46,13 @@ type Detail struct {
 	height    int
 	cancel    context.CancelFunc
 	grpCancel context.CancelFunc
+	// form is the immutable tags form while its rules are verified.
+	form      *dialog.Form
+	verifyGen uint64
 }
+
+// verifyTimeout bounds verifying the immutable tags rules.
+const verifyTimeout = 30 * time.Second
 
 // mdMsg is the README rendered at one width.
 type mdMsg struct {
@@ -174,6 +181,9 @@ func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 	switch m := msg.(type) {
 	case pane.Resized:
 		return d.render(env, m.W)
+	case verifiedMsg:
+		d.onVerified(env, m)
+		return nil
 	case mdMsg:
 		if m.gen != d.mdGen {
 			return nil
@@ -220,6 +230,9 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 		p.visibilityBinding(d.rootEnv, r, true),
 		p.deleteBinding(d.rootEnv, r, true),
 		d.readmeBinding(env),
+		d.immutableBinding(env),
+		{Action: ActAccess, Keys: []string{"a"}, Help: "teams with access: add, change, remove", Short: "access", Group: pane.GroupPanes,
+			Run: func() tea.Cmd { env.Push(&Access{d: d}); return nil }},
 		copyBinding(env, r, true),
 		urlBinding(env, r, true),
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "refresh the details", Short: "refresh", Group: pane.GroupGeneral,
