@@ -155,5 +155,7 @@ func openDetail(t *testing.T, d *uitest.Driver, name string) {
 	d.Key("enter")
 	d.Until("the filter", func() bool { return strings.Contains(d.Screen(), `filter "^`+name+`$": 1`) })
 	d.Key("enter")
-	d.Until("the details", func() bool { return strings.Contains(d.Screen(), "Hub address") && !strings.Contains(d.Screen(), "loading") })
+	d.Until("the details", func() bool {
+		return strings.Contains(d.Screen(), "Hub address") && !strings.Contains(d.Screen(), "loading")
+	})
 }
