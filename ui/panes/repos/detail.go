@@ -231,6 +231,8 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 		p.deleteBinding(d.rootEnv, r, true),
 		d.readmeBinding(env),
 		d.immutableBinding(env),
+		{Action: ActImages, Keys: []string{"i"}, Help: "images: clean up inactive and untagged ones", Short: "images", Group: pane.GroupPanes,
+			Run: func() tea.Cmd { env.Push(newImages(d)); return nil }},
 		{Action: ActAccess, Keys: []string{"a"}, Help: "teams with access: add, change, remove", Short: "access", Group: pane.GroupPanes,
 			Run: func() tea.Cmd { env.Push(&Access{d: d}); return nil }},
 		copyBinding(env, r, true),
