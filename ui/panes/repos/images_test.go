@@ -30,7 +30,9 @@ func TestImageCleanupDryRunThenDelete(t *testing.T) {
 	}
 	openDetail(t, d, "web")
 	d.Key("i")
-	d.Until("the images", func() bool { return strings.Contains(d.Screen(), " images · loaded") && strings.Contains(d.Screen(), "active,") })
+	d.Until("the images", func() bool {
+		return strings.Contains(d.Screen(), " images · loaded") && strings.Contains(d.Screen(), "active,")
+	})
 	if !strings.Contains(d.Screen(), fmt.Sprintf("%d images:", all)) {
 		t.Fatalf("no summary of %d images:\n%s", all, d.Screen())
 	}
@@ -55,7 +57,9 @@ func TestImageCleanupDryRunThenDelete(t *testing.T) {
 	inactive -= refused
 	d.Key("ctrl+a")
 	d.Key("D")
-	d.Until("the dry run", func() bool { return strings.Contains(d.Screen(), fmt.Sprintf("Delete %d image(s) of acme/web?", inactive)) })
+	d.Until("the dry run", func() bool {
+		return strings.Contains(d.Screen(), fmt.Sprintf("Delete %d image(s) of acme/web?", inactive))
+	})
 	if !strings.Contains(d.Screen(), "an immutable tag points at it") {
 		t.Fatalf("the refused images are not explained:\n%s", d.Screen())
 	}
@@ -74,7 +78,9 @@ func TestImageCleanupDryRunThenDelete(t *testing.T) {
 	if got := count(&hubclient.ImageListOptions{}); got != all-inactive {
 		t.Fatalf("hubsim holds %d images, want %d", got, all-inactive)
 	}
-	d.Until("the reload", func() bool { return strings.Contains(d.Screen(), fmt.Sprintf("inactive · %d images · loaded", refused)) })
+	d.Until("the reload", func() bool {
+		return strings.Contains(d.Screen(), fmt.Sprintf("inactive · %d images · loaded", refused))
+	})
 }
 
 func imagesOf(t *testing.T, c *hubclient.Client, status string) []hubclient.RepositoryImage {
