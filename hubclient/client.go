@@ -93,6 +93,7 @@ type Client struct {
 	SCIM      *SCIMService
 	Images    *ImageService
 	Account   *AccountService
+	Search    *SearchService
 }
 
 type service struct{ c *Client }
@@ -255,6 +256,7 @@ func New(opts ...Option) (*Client, error) {
 	c.SCIM = (*SCIMService)(s())
 	c.Images = (*ImageService)(s())
 	c.Account = (*AccountService)(s())
+	c.Search = (*SearchService)(s())
 	return c, nil
 }
 

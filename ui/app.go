@@ -582,7 +582,8 @@ func (a *App) globals(pg *page) []pane.Binding {
 	sel, selects := pg.p.(pane.Selection)
 	t := a.tabs[pg.tab]
 	var out []pane.Binding
-	for _, b := range frameCatalogue(len(a.tabs)) {
+	shown := a.shownTabs()
+	for _, b := range frameCatalogue(len(shown)) {
 		act := b.Action
 		switch {
 		case b.Group == pane.GroupMove:
@@ -591,11 +592,12 @@ func (a *App) globals(pg *page) []pane.Binding {
 			}
 			b.Run = func() tea.Cmd { mover.Move(pg.env, act); return nil }
 		case act == pane.ActNextPane:
-			b.Run = func() tea.Cmd { return a.switchPane((a.active + 1) % len(a.tabs)) }
+			b.Run = func() tea.Cmd { return a.switchPane(a.nextTab(shown, +1)) }
 		case act == pane.ActPrevPane:
-			b.Run = func() tea.Cmd { return a.switchPane((a.active + len(a.tabs) - 1) % len(a.tabs)) }
+			b.Run = func() tea.Cmd { return a.switchPane(a.nextTab(shown, -1)) }
 		case strings.HasPrefix(act, "pane_"):
-			i := slices.IndexFunc(a.tabs, func(t *tab) bool { return pane.PaneJump(slices.Index(a.tabs, t)) == act })
+			n := slices.IndexFunc(shown, func(i int) bool { return pane.PaneJump(slices.Index(shown, i)) == act })
+			i := shown[n]
 			b.Help = a.tabs[i].entry.Title
 			b.Run = func() tea.Cmd { return a.switchPane(i) }
 		case act == pane.ActBack:
@@ -697,6 +699,34 @@ func (a *App) leaveAll() {
 			pg.p.Leave(pg.env)
 		}
 	}
+}
+
+// shownTabs are the indexes of the tabs in the tab line, in order.
+func (a *App) shownTabs() []int {
+	out := make([]int, 0, len(a.tabs))
+	for i, t := range a.tabs {
+		if !t.entry.Hidden {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// nextTab is the shown tab d steps from the active one (from a hidden tab,
+// the first or last shown).
+func (a *App) nextTab(shown []int, d int) int {
+	n := len(shown)
+	if n == 0 {
+		return a.active
+	}
+	pos := slices.Index(shown, a.active)
+	if pos < 0 {
+		if d > 0 {
+			return shown[0]
+		}
+		return shown[n-1]
+	}
+	return shown[(pos+d+n)%n]
 }
 
 // cur is the page on screen.
@@ -946,16 +976,20 @@ func (a *App) headerLine() string {
 func (a *App) tabsLine() string {
 	render := func(compact bool) string {
 		var b strings.Builder
-		for i, t := range a.tabs {
-			label := fmt.Sprintf("%d %s", i+1, t.entry.Title)
+		for n, i := range a.shownTabs() {
+			t := a.tabs[i]
+			label := fmt.Sprintf("%d %s", n+1, t.entry.Title)
 			switch {
 			case i == a.active:
 				b.WriteString(a.theme.TabActive.Render(label))
 			case compact: // narrow: the other tabs by number only
-				b.WriteString(a.theme.Tab.Render(fmt.Sprintf("%d", i+1)))
+				b.WriteString(a.theme.Tab.Render(fmt.Sprintf("%d", n+1)))
 			default:
 				b.WriteString(a.theme.Tab.Render(label))
 			}
+		}
+		if t := a.tabs[a.active]; t.entry.Hidden { // reached by its command
+			b.WriteString(a.theme.TabActive.Render(t.entry.Title))
 		}
 		return b.String()
 	}

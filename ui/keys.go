@@ -25,6 +25,7 @@ type Keymap struct {
 	// panes is each registry pane's bindings as a fresh pane has them, for
 	// the check that an override does not bind one key twice.
 	panes [][]pane.Binding
+	shown int // tabs with a number key
 }
 
 // DefaultKeymap is the default keys of the default registry.
@@ -42,7 +43,14 @@ func NewKeymap(reg []pane.Entry) Keymap {
 			}
 		}
 	}
-	add(frameCatalogue(len(reg)))
+	shown := 0
+	for _, e := range reg {
+		if !e.Hidden {
+			shown++
+		}
+	}
+	k.shown = shown
+	add(frameCatalogue(shown))
 	env := &catalogueEnv{cache: state.NewCache(0), theme: theme.New("mono", true)}
 	for _, e := range reg {
 		bs := e.New().Bindings(env)
@@ -82,7 +90,7 @@ func (k Keymap) WithOverrides(over map[string][]string) (Keymap, error) {
 		}
 		out.over[name] = slices.Clone(over[name])
 	}
-	frame := frameCatalogue(len(k.panes))
+	frame := frameCatalogue(k.shown)
 	for _, bs := range append([][]pane.Binding{nil}, k.panes...) {
 		seen := map[string]string{}
 		for _, b := range append(slices.Clone(bs), frame...) {

@@ -5,6 +5,7 @@ import (
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/panes/placeholder"
 	"github.com/hubtui/hubtui/ui/panes/repos"
+	"github.com/hubtui/hubtui/ui/panes/search"
 	"github.com/hubtui/hubtui/ui/panes/tags"
 )
 
@@ -21,5 +22,6 @@ func Registry() []pane.Entry {
 		placeholder.Entry(state.Tokens, "Tokens", "access tokens", "Personal and organization access tokens: scopes, last use, expiry; create (shown once), disable, delete."),
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
 		placeholder.Entry(state.Settings, "Settings", "org settings", "Organization settings such as image access restrictions, with a diff before saving."),
+		search.Entry(),
 	}
 }

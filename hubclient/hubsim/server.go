@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	s.routesAudit()
 	s.routesSCIM()
 	s.routesImages()
+	s.routesSearch()
 	s.routesAccount()
 	s.mux.HandleFunc("/", s.unrouted)
 }

@@ -209,5 +209,8 @@ type Entry struct {
 	// Arg is what the command's argument completes from ("repo"); "" when
 	// it takes none.
 	Arg string
-	New func() Pane
+	// Hidden entries are reached by their command only (:search): no tab
+	// of their own in the tab line, no number key.
+	Hidden bool
+	New    func() Pane
 }
