@@ -12,7 +12,9 @@ func TestSearchFromThePalette(t *testing.T) {
 	d.Key(":")
 	d.Type("search web")
 	d.Key("enter")
-	d.Until("the results", func() bool { return strings.Contains(d.Screen(), `search "web" ·`) && strings.Contains(d.Screen(), "loaded") })
+	d.Until("the results", func() bool {
+		return strings.Contains(d.Screen(), `search "web" ·`) && strings.Contains(d.Screen(), "loaded")
+	})
 	s := d.Screen()
 	for _, want := range []string{"NAME", "STARS", "PULLS", "acme/web", "Search"} {
 		if !strings.Contains(s, want) {
@@ -31,7 +33,9 @@ func TestSearchFromThePalette(t *testing.T) {
 	d.Key("enter")
 	d.Until("the filter", func() bool { return strings.Contains(d.Screen(), `filter "^acme/web$": 1`) })
 	d.Key("enter")
-	d.Until("the tags", func() bool { return strings.Contains(d.Screen(), "Latest tags") && !strings.Contains(d.Screen(), "loading") })
+	d.Until("the tags", func() bool {
+		return strings.Contains(d.Screen(), "Latest tags") && !strings.Contains(d.Screen(), "loading")
+	})
 	if !strings.Contains(d.Screen(), "latest") {
 		t.Fatalf("no tags listed:\n%s", d.Screen())
 	}
