@@ -3,16 +3,14 @@ package hubclient
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
-// SearchService searches Docker Hub's public repositories, as `docker
-// search` does: GET /v1/search (seed document 001 and docker/cli's
-// registry client). The v1 answer has no next link; Response.Count is the
-// number of results.
+// SearchService searches Docker Hub's public repositories. `docker search`
+// asks the registry index (GET /v1/search on index.docker.io, seed
+// document 001); on hub.docker.com, where every other call of this client
+// goes, the same search answers at GET /v2/search/repositories/ in the
+// Hub's paging envelope, with pulls beside the v1 fields.
 type SearchService service
 
 // MaxSearchResults is the most results a search lists in all: a popular
@@ -44,11 +42,22 @@ func (r SearchResult) Ref() string {
 	return r.Name
 }
 
-// Repositories returns one page of the public repositories matching term.
+// searchRepo is a result as /v2/search/repositories/ answers it.
+type searchRepo struct {
+	RepoName         string `json:"repo_name"`
+	ShortDescription string `json:"short_description"`
+	StarCount        int64  `json:"star_count"`
+	PullCount        int64  `json:"pull_count"`
+	IsOfficial       bool   `json:"is_official"`
+	IsAutomated      bool   `json:"is_automated"`
+}
+
+// Repositories returns one page of the public repositories matching term,
+// best first. Response.Count stops at MaxSearchResults.
 func (s *SearchService) Repositories(ctx context.Context, term string, opt *ListOptions) ([]SearchResult, *Response, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
-		return nil, nil, &ValidationError{"q", "say what to search for"}
+		return nil, nil, &ValidationError{"query", "say what to search for"}
 	}
 	var o ListOptions
 	if opt != nil {
@@ -57,23 +66,19 @@ func (s *SearchService) Repositories(ctx context.Context, term string, opt *List
 	if err := o.validate(); err != nil {
 		return nil, nil, err
 	}
-	page, size := max(1, o.Page), o.PageSize
-	if size == 0 {
-		size = MaxPageSize
-	}
-	q := url.Values{"q": {term}, "n": {strconv.Itoa(size)}, "page": {strconv.Itoa(page)}}
-	var out struct {
-		NumResults int            `json:"num_results"`
-		NumPages   int            `json:"num_pages"`
-		Results    []SearchResult `json:"results"`
-	}
-	resp, err := s.c.do(ctx, request{method: http.MethodGet, path: "/v1/search", query: q}, &out)
+	q := o.values()
+	q.Set("query", term)
+	items, resp, err := getPage[searchRepo](ctx, s.c, "/v2/search/repositories/", q)
 	if err != nil {
 		return nil, resp, fmt.Errorf("search %q: %w", term, err)
 	}
-	resp.Count = min(out.NumResults, MaxSearchResults)
-	if (page-1)*size >= resp.Count {
-		return nil, resp, nil
+	if resp.Count > MaxSearchResults {
+		resp.Count = MaxSearchResults
 	}
-	return out.Results, resp, nil
+	out := make([]SearchResult, len(items))
+	for i, r := range items {
+		out[i] = SearchResult{Name: r.RepoName, Description: r.ShortDescription, StarCount: r.StarCount, PullCount: r.PullCount,
+			IsOfficial: r.IsOfficial, IsAutomated: r.IsAutomated}
+	}
+	return out, resp, nil
 }

@@ -15,7 +15,7 @@ func TestSearchPublicRepositories(t *testing.T) {
 	c := e.owner()
 	ctx := context.Background()
 	got, err := hubclient.ListAll(ctx, c, func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.SearchResult, *hubclient.Response, error) {
-		o.PageSize = 5 // several pages
+		o.PageSize = 5 // several pages, through absolute next links
 		return c.Search.Repositories(ctx, "acme", &o)
 	}, nil)
 	if err != nil {

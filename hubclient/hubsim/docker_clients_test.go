@@ -641,3 +641,27 @@ func TestTerraformProviderPaths(t *testing.T) {
 		c.do("DELETE", "/orgs/acme/access-tokens/"+oat.ID, nil, http.StatusNoContent, nil)
 	})
 }
+
+// TestDockerSearchPath is the search `docker search` sends (docker/cli's
+// registry client: GET /v1/search?q=TERM&n=LIMIT, no sign-in needed).
+func TestDockerSearchPath(t *testing.T) {
+	e := newDCEnv(t)
+	c := e.client(e.url)
+	var out struct {
+		Query      string `json:"query"`
+		NumResults int    `json:"num_results"`
+		NumPages   int    `json:"num_pages"`
+		Results    []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			StarCount   int    `json:"star_count"`
+			IsOfficial  bool   `json:"is_official"`
+			IsAutomated bool   `json:"is_automated"`
+		} `json:"results"`
+	}
+	c.do("GET", "/v1/search?q=acme&n=3", nil, http.StatusOK, &out)
+	if out.Query != "acme" || out.NumResults <= 3 || len(out.Results) != 3 || out.NumPages < 2 || !strings.HasPrefix(out.Results[0].Name, "acme/") {
+		t.Fatalf("search: %+v", out)
+	}
+	c.do("GET", "/v1/search?q=", nil, http.StatusBadRequest, nil)
+}

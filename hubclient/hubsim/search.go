@@ -11,8 +11,12 @@ import (
 // line uses (`docker search`: GET /v1/search?q=TERM&n=25&page=1, the
 // answer shape of the v1 API, seed document 001), over every public
 // repository of the simulator. It needs no sign-in.
+//
+// On hub.docker.com the same search answers at GET /v2/search/repositories/
+// (query, page, page_size) in the paging envelope with absolute links.
 func (s *Server) routesSearch() {
 	s.handle("GET /v1/search", s.search)
+	s.handle("GET /v2/search/repositories", s.searchV2)
 }
 
 // searchResult is one repository found, as the v1 search answers it; the
@@ -33,6 +37,38 @@ type searchBody struct {
 	Page       int            `json:"page"`
 	PageSize   int            `json:"page_size"`
 	Results    []searchResult `json:"results"`
+}
+
+// searchV2Result is one result of /v2/search/repositories/.
+type searchV2Result struct {
+	RepoName         string `json:"repo_name"`
+	ShortDescription string `json:"short_description"`
+	StarCount        int64  `json:"star_count"`
+	PullCount        int64  `json:"pull_count"`
+	RepoOwner        string `json:"repo_owner"`
+	IsAutomated      bool   `json:"is_automated"`
+	IsOfficial       bool   `json:"is_official"`
+}
+
+func (s *Server) searchV2(w http.ResponseWriter, r *http.Request) {
+	term := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("query")))
+	if term == "" {
+		writeFieldErrors(w, "query is required.", map[string][]string{"query": {"This field is required."}})
+		return
+	}
+	pg, ok := parsePaging(w, r, 25)
+	if !ok {
+		return
+	}
+	found := s.searchRepos(term)
+	out, ok := pageOf(w, pg, found, func(f searchResult) searchV2Result {
+		return searchV2Result{RepoName: f.Name, ShortDescription: f.Description, StarCount: f.StarCount, PullCount: f.PullCount,
+			IsAutomated: f.IsAutomated, IsOfficial: f.IsOfficial}
+	})
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(r, pg, len(found), out))
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +95,17 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 		page = n
 	}
+	found := s.searchRepos(term)
+	pages := (len(found) + size - 1) / size
+	lo := min((page-1)*size, len(found))
+	hi := min(lo+size, len(found))
+	writeJSON(w, http.StatusOK, searchBody{Query: term, NumResults: len(found), NumPages: pages, Page: page, PageSize: size,
+		Results: append([]searchResult{}, found[lo:hi]...)})
+}
+
+// searchRepos is every public repository whose name or description holds
+// term, best first (stars, pulls, name).
+func (s *Server) searchRepos(term string) []searchResult {
 	s.mu.RLock()
 	var found []searchResult
 	for nsName, ns := range s.st.namespaces {
@@ -90,9 +137,5 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 		return a.Name < b.Name
 	})
-	pages := (len(found) + size - 1) / size
-	lo := min((page-1)*size, len(found))
-	hi := min(lo+size, len(found))
-	writeJSON(w, http.StatusOK, searchBody{Query: term, NumResults: len(found), NumPages: pages, Page: page, PageSize: size,
-		Results: append([]searchResult{}, found[lo:hi]...)})
+	return found
 }
