@@ -102,6 +102,28 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 		t.Fatalf("tabs missing:\n%s", s)
 	}
 
+	// A repository is created through the form, listed, and deleted with
+	// its name typed.
+	tm.send("n")
+	tm.waitFor("the create form", contains("New repository", "Namespace"))
+	tm.send("Tab")
+	tm.send("-l", "e2e-made")
+	tm.send("Tab")
+	tm.send("-l", "made in the tmux walk")
+	tm.send("Enter", "Enter", "Enter") // visibility, README: none, submit
+	tm.waitFor("the create", contains("created acme/e2e-made"))
+	tm.send("/")
+	tm.send("-l", "^e2e-made$")
+	tm.send("Enter")
+	tm.waitFor("the new repository listed", contains(`filter "^e2e-made$": 1`, "made in the tmux walk"))
+	tm.send("D")
+	tm.waitFor("the typed delete", contains("Type acme/e2e-made to confirm"))
+	tm.send("-l", "acme/e2e-made")
+	tm.send("Enter")
+	tm.waitFor("the delete", contains("deleted acme/e2e-made", `filter "^e2e-made$": 0`))
+	tm.send("Escape")
+	tm.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, `filter "^e2e-made$"`) })
+
 	// The filter narrows the list.
 	tm.send("/")
 	tm.send("-l", "payments")
