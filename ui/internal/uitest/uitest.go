@@ -156,7 +156,13 @@ func KeyMsg(k string) tea.KeyPressMsg {
 // Until pumps messages until cond holds, failing after a timeout with the screen.
 func (d *Driver) Until(what string, cond func() bool) {
 	d.T.Helper()
-	deadline := time.After(10 * time.Second)
+	d.UntilWithin(10*time.Second, what, cond)
+}
+
+// UntilWithin is Until with its own timeout (benchmarks over big lists).
+func (d *Driver) UntilWithin(limit time.Duration, what string, cond func() bool) {
+	d.T.Helper()
+	deadline := time.After(limit)
 	for !cond() {
 		select {
 		case m := <-d.msgs:
