@@ -464,6 +464,12 @@ func (p *Pane) countsLine(env pane.Env) string {
 	default:
 		c = p.patCounts
 	}
+	if p.view == Personal && forbidden(p.PATs.Coll()) != "" {
+		return "  " + th.Dim.Render("personal access tokens: this session may not list them")
+	}
+	if p.view == Organization && forbidden(p.OATs.Coll()) != "" {
+		return "  " + th.Dim.Render("organization access tokens of "+sanitize.String(env.Org())+": this session may not list them")
+	}
 	n := func(v int, s string) string {
 		out := fmt.Sprintf("%d %s", v, s)
 		if v > 0 {
