@@ -139,11 +139,13 @@ func (p *Pane) oatDetail(env pane.Env, w int) []string {
 		used = "last used " + text.LongTime(*t.LastUsedAt)
 	}
 	l1 := fmt.Sprintf("%s — %s · created %s by %s", t.Label, text.OrDash(t.Description), text.LongTime(t.CreatedAt), text.OrDash(t.CreatedBy))
-	l2 := fmt.Sprintf("%s · %s · resources: %s", exp, used, resourcesText(t.Resources))
+	l2 := exp + " · " + used
 	if f := OATFlags(t, p.now); f != 0 {
 		l2 = "needs attention: " + f.String() + " · " + l2
 	}
-	return []string{"  " + text.Truncate(sanitize.String(l1), w-4), "  " + th.Dim.Render(text.Truncate(sanitize.String(l2), w-4))}
+	l3 := "resources: " + resourcesText(t.Resources)
+	return []string{"  " + text.Truncate(sanitize.String(l1), w-4), "  " + th.Dim.Render(text.Truncate(sanitize.String(l2), w-4)),
+		"  " + th.Dim.Render(text.Truncate(sanitize.String(l3), w-4))}
 }
 
 // oatReady says why an OAT change cannot be made now, or "".
@@ -396,11 +398,9 @@ func scopeItems(typ string) []dialog.Item {
 // RefuseScopes is the reason the scopes cannot go on a resource of typ,
 // or "" when they all may (the document's rule, applied before sending).
 func RefuseScopes(typ, path string, scopes []string) string {
-	valid := hubclient.OATRepoScopes()
-	kind := "a repository resource (" + path + ")"
+	valid, kind, what := hubclient.OATRepoScopes(), "a repository", path
 	if typ == hubclient.OATResourceOrg {
-		valid = hubclient.OATOrgScopes()
-		kind = "the organization resource"
+		valid, kind, what = hubclient.OATOrgScopes(), "an organization", "the organization"
 	}
 	var bad []string
 	for _, s := range scopes {
@@ -408,14 +408,16 @@ func RefuseScopes(typ, path string, scopes []string) string {
 			bad = append(bad, s)
 		}
 	}
-	if len(bad) == 0 {
-		if typ == hubclient.OATResourceRepo && path == hubclient.OATPublicRepos &&
-			(slices.Contains(scopes, hubclient.OATScopeRepoPush) || slices.Contains(scopes, hubclient.OATScopeImagePush)) {
-			return "public repositories of others can only be pulled: choose repo-pull"
-		}
-		return ""
+	switch {
+	case len(bad) == 1:
+		return fmt.Sprintf("%s is not %s scope: %s takes only %s", bad[0], kind, what, strings.Join(valid, ", "))
+	case len(bad) > 1:
+		return fmt.Sprintf("%s are not %s scopes: %s takes only %s", strings.Join(bad, ", "), kind, what, strings.Join(valid, ", "))
+	case typ == hubclient.OATResourceRepo && path == hubclient.OATPublicRepos &&
+		(slices.Contains(scopes, hubclient.OATScopeRepoPush) || slices.Contains(scopes, hubclient.OATScopeImagePush)):
+		return "other people's public repositories can only be pulled: choose repo-pull"
 	}
-	return fmt.Sprintf("%s cannot hold %s: it takes only %s", kind, strings.Join(bad, ", "), strings.Join(valid, ", "))
+	return ""
 }
 
 // askScopes asks which scopes the resources at paths hold; a choice the

@@ -146,11 +146,12 @@ func (p *Pane) patDetail(env pane.Env, w int) []string {
 	if t.LastUsed != nil {
 		used = "last used " + text.LongTime(*t.LastUsed)
 	}
-	l2 := fmt.Sprintf("%s · %s · %s · id %s", exp, used, s(strings.Join(t.Scopes, ", ")), s(t.UUID))
+	l2 := exp + " · " + used
 	if f := PATFlags(t, p.now); f != 0 {
 		l2 = "needs attention: " + f.String() + " · " + l2
 	}
-	return []string{"  " + text.Truncate(l1, w-4), "  " + th.Dim.Render(text.Truncate(l2, w-4))}
+	l3 := fmt.Sprintf("scopes %s · id %s", s(strings.Join(t.Scopes, ", ")), s(t.UUID))
+	return []string{"  " + text.Truncate(l1, w-4), "  " + th.Dim.Render(text.Truncate(l2, w-4)), "  " + th.Dim.Render(text.Truncate(l3, w-4))}
 }
 
 // patBindings are the keys of the personal view.

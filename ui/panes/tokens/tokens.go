@@ -388,7 +388,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 	p.counts(p.now)
 	th := env.Theme()
 	lines := []string{p.tabsLine(env), p.countsLine(env)}
-	bodyH := max(3, h-len(lines)-3)
+	bodyH := max(3, h-len(lines)-4) // a blank line and three of details under it
 	var body string
 	var detail []string
 	switch p.view {
