@@ -213,6 +213,9 @@ func (a *Account) Status(env pane.Env) string {
 	if !a.loaded {
 		return env.Spinner() + " loading the account…"
 	}
+	if !a.Offered() {
+		return "account " + sanitize.String(a.username(env)) + " · read-only"
+	}
 	return fmt.Sprintf("account %s · %d e-mail address(es)", sanitize.String(a.username(env)), len(a.emails))
 }
 
