@@ -20,7 +20,7 @@ func TestEndToEndTokenInTmux(t *testing.T) {
 	tm.waitFor("the repositories of acme", contains("org: acme", " repositories"))
 
 	tm.send("6")
-	tm.waitFor("the personal access tokens", contains("personal access tokens of demo", "hubtui demo", "LAST USED"))
+	tm.waitFor("the personal access tokens", contains("4 personal tokens", "hubtui demo", "LAST USED"))
 	tm.send("n")
 	tm.waitFor("the new-token form", contains("New personal access token"))
 	tm.send("-l", "e2e walk")
@@ -35,7 +35,9 @@ func TestEndToEndTokenInTmux(t *testing.T) {
 	tm.send("y")
 	tm.waitFor("the copy", contains("copied"))
 	tm.send("Enter")
-	s = tm.waitFor("the new row", func(s string) bool { return !strings.Contains(s, "It will not be shown again.") && strings.Contains(s, "e2e walk") })
+	s = tm.waitFor("the new row", func(s string) bool {
+		return !strings.Contains(s, "It will not be shown again.") && strings.Contains(s, "e2e walk")
+	})
 	if strings.Contains(s, secret) {
 		t.Fatalf("the secret is still on screen:\n%s", s)
 	}

@@ -67,7 +67,7 @@ func TestAccountEditAndEmails(t *testing.T) {
 		t.Fatalf("e-mails on the Hub after removing: %+v", emails)
 	}
 	r.Key("esc")
-	r.sees("personal access tokens of demo")
+	r.sees("4 personal tokens · ")
 }
 
 // withoutAccountAPI answers the account API 410, as a Hub that retired it.

@@ -154,20 +154,20 @@ func TestExpiryHighlightingFollowsTheClock(t *testing.T) {
 	r := newRig(t, options{})
 	r.openTokens()
 	head := func() string { return strings.Split(r.Screen(), "\n")[4] }
-	if !strings.Contains(head(), "0 expiring within 14 days · 0 expired · 0 unused 90+ days") {
+	if !strings.Contains(head(), "0 expiring in 14d · 0 expired · 0 unused 90d+") {
 		t.Fatalf("header at the start: %q", head())
 	}
 	// The CI token expires in three months: 80 days on it has 12 days left.
 	r.clock.Advance(80 * 24 * time.Hour)
 	r.Key("r")
 	r.Settle(100 * time.Millisecond)
-	r.sees("1 expiring within 14 days")
+	r.sees("1 expiring in 14d")
 	row := lineOf(r.Screen(), "CI pipeline")
 	if !strings.Contains(row, "in 12d !") || !strings.Contains(row, "expires soon") {
 		t.Fatalf("CI pipeline row 80 days on: %q", row)
 	}
 	// Every token was last used 1–10 days before the start: all unused 90+ days.
-	if !strings.Contains(head(), "0 unused 90+ days") {
+	if !strings.Contains(head(), "0 unused 90d+") {
 		t.Fatalf("header 80 days on: %q", head())
 	}
 	r.clock.Advance(20 * 24 * time.Hour)
@@ -177,7 +177,7 @@ func TestExpiryHighlightingFollowsTheClock(t *testing.T) {
 	if !strings.Contains(row, "EXPIRED") || !strings.Contains(row, "expired") {
 		t.Fatalf("CI pipeline row 100 days on: %q", row)
 	}
-	if !strings.Contains(head(), "4 unused 90+ days") {
+	if !strings.Contains(head(), "4 unused 90d+") {
 		t.Fatalf("header 100 days on: %q", head())
 	}
 	// The attention view lists every one of them, with the reasons.

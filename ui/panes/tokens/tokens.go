@@ -387,7 +387,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 	}
 	p.counts(p.now)
 	th := env.Theme()
-	lines := []string{p.tabsLine(env), p.countsLine(env)}
+	lines := []string{p.tabsLine(env, w), p.countsLine(env, w)}
 	bodyH := max(3, h-len(lines)-4) // a blank line and three of details under it
 	var body string
 	var detail []string
@@ -426,7 +426,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 }
 
 // tabsLine shows the three views with the current one picked out.
-func (p *Pane) tabsLine(env pane.Env) string {
+func (p *Pane) tabsLine(env pane.Env, w int) string {
 	th := env.Theme()
 	names := []string{"Personal", "Organization", "Needs attention"}
 	parts := make([]string, len(names))
@@ -437,18 +437,18 @@ func (p *Pane) tabsLine(env pane.Env) string {
 			parts[i] = th.Tab.Render(n)
 		}
 	}
-	return " " + strings.Join(parts, " ") + "  " + th.Dim.Render(env.Key(ActView)+" switches · "+env.Key(ActAccount)+" account")
+	return text.Truncate(" "+strings.Join(parts, " ")+"  "+th.Dim.Render(env.Key(ActView)+" switches · "+env.Key(ActAccount)+" account"), w)
 }
 
 // countsLine is the header count of the view: how many tokens, and how
 // many expire soon, have expired, or went unused.
-func (p *Pane) countsLine(env pane.Env) string {
+func (p *Pane) countsLine(env pane.Env, w int) string {
 	th := env.Theme()
 	var c Counts
-	what := "personal access tokens of " + sanitize.String(env.User())
+	what := "personal tokens"
 	switch p.view {
 	case Organization:
-		c, what = p.oatCounts, "organization access tokens of "+sanitize.String(env.Org())
+		c, what = p.oatCounts, "tokens of "+sanitize.String(env.Org())
 	case Attention:
 		c = p.patCounts
 		o := p.oatCounts
@@ -477,9 +477,16 @@ func (p *Pane) countsLine(env pane.Env) string {
 		}
 		return th.Dim.Render(out)
 	}
-	return "  " + fmt.Sprintf("%d %s (%d active)", c.Total, what, c.Active) + " · " +
-		n(c.Soon, "expiring within 14 days") + " · " + n(c.Expired, "expired") + " · " +
-		n(c.Unused, "unused 90+ days") + " · " + n(c.NeverUsed, "never used") + " · " + n(c.Broad, "broad")
+	parts := []string{fmt.Sprintf("%d %s", c.Total, what),
+		n(c.Soon, "expiring in 14d"), n(c.Expired, "expired"), n(c.Unused, "unused 90d+")}
+	if c.NeverUsed > 0 {
+		parts = append(parts, n(c.NeverUsed, "never used"))
+	}
+	if c.Broad > 0 {
+		parts = append(parts, n(c.Broad, "broad"))
+	}
+	parts = append(parts, fmt.Sprintf("%d active", c.Active))
+	return text.Truncate("  "+strings.Join(parts, " · "), w)
 }
 
 // forbidden is the Hub's words when the list's load was answered 403.
@@ -532,7 +539,18 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 	default:
 		b = p.patBindings(env)
 	}
-	return append([]pane.Binding{view, account}, b...)
+	// The view's own changes first (after esc), so the footer shows them
+	// on a narrow terminal; then v, A and the list's keys.
+	var out, rest []pane.Binding
+	for _, x := range b {
+		if x.Action == pane.ActBack || x.Group == "" && x.Mutates || x.Action == pane.ActOpen {
+			out = append(out, x)
+		} else {
+			rest = append(rest, x)
+		}
+	}
+	out = append(out, view, account)
+	return append(out, rest...)
 }
 
 // splitList puts a list's esc and its first three keys (sort, reverse,
