@@ -163,6 +163,16 @@ func (p *Pane) oatReady(env pane.Env, selected bool) string {
 func (p *Pane) oatBindings(env pane.Env) []pane.Binding {
 	t, ok := p.OATs.Selected()
 	back, first, rest := splitList(p.OATs.Bindings(env))
+	for i := range rest {
+		if rest[i].Action == pane.ActRefresh {
+			load := rest[i].Run
+			rest[i].Run = func() tea.Cmd {
+				p.res = map[string][]hubclient.OrgAccessTokenResource{} // read them again too
+				p.resFor = nil
+				return load()
+			}
+		}
+	}
 	b := append(back, first...)
 	b = append(b,
 		pane.Binding{Action: pane.ActNew, Keys: []string{"n"}, Help: "new organization access token (its secret is shown once)", Short: "new",
@@ -398,9 +408,9 @@ func scopeItems(typ string) []dialog.Item {
 // RefuseScopes is the reason the scopes cannot go on a resource of typ,
 // or "" when they all may (the document's rule, applied before sending).
 func RefuseScopes(typ, path string, scopes []string) string {
-	valid, kind, what := hubclient.OATRepoScopes(), "a repository", path
+	valid, a, kind, what := hubclient.OATRepoScopes(), "a", "repository", path
 	if typ == hubclient.OATResourceOrg {
-		valid, kind, what = hubclient.OATOrgScopes(), "an organization", "the organization"
+		valid, a, kind, what = hubclient.OATOrgScopes(), "an", "organization", "the organization"
 	}
 	var bad []string
 	for _, s := range scopes {
@@ -410,7 +420,7 @@ func RefuseScopes(typ, path string, scopes []string) string {
 	}
 	switch {
 	case len(bad) == 1:
-		return fmt.Sprintf("%s is not %s scope: %s takes only %s", bad[0], kind, what, strings.Join(valid, ", "))
+		return fmt.Sprintf("%s is not %s %s scope: %s takes only %s", bad[0], a, kind, what, strings.Join(valid, ", "))
 	case len(bad) > 1:
 		return fmt.Sprintf("%s are not %s scopes: %s takes only %s", strings.Join(bad, ", "), kind, what, strings.Join(valid, ", "))
 	case typ == hubclient.OATResourceRepo && path == hubclient.OATPublicRepos &&

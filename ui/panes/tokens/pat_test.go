@@ -292,3 +292,24 @@ func TestReadOnlyHidesTheChanges(t *testing.T) {
 		t.Fatalf("read-only account footer: %q", f)
 	}
 }
+
+func TestFailedCreateLeavesNothingOnScreen(t *testing.T) {
+	r := newRig(t, options{})
+	r.openTokens()
+	r.Key("n")
+	r.Type("doomed")
+	r.Key("enter", "enter", "enter")
+	r.sees("Scopes of doomed")
+	r.sim.SetFaults(hubsim.Faults{Status: map[int]float64{503: 1}})
+	r.Key("enter")
+	r.Until("the failure", func() bool {
+		return strings.Contains(r.Screen(), "error: Docker Hub failed") && strings.Contains(r.Screen(), "(503)")
+	})
+	r.sim.SetFaults(hubsim.Faults{})
+	if strings.Contains(r.Screen(), "It will not be shown again.") || lineOf(r.Screen(), "doomed  ") != "" {
+		t.Fatalf("a failed create left something on screen:\n%s", r.Screen())
+	}
+	if n := r.pane().PATs.Coll().Len(); n != 4 {
+		t.Fatalf("%d rows after a failed create; want 4", n)
+	}
+}
