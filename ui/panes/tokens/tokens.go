@@ -62,7 +62,9 @@ func (v View) String() string {
 
 // Pane shows the access tokens.
 type Pane struct {
+	// PATs are the signed-in user's personal access tokens.
 	PATs *list.List[hubclient.AccessToken]
+	// OATs are the organization's access tokens (resources fetched apart).
 	OATs *list.List[hubclient.OrgAccessToken]
 	view View
 	now  time.Time // the clock at the last View, for the cells
@@ -87,8 +89,8 @@ type Pane struct {
 	draft    *draft
 	reposGen uint64
 
+	// wantAccount asks Enter to push the Account page (:tokens account).
 	wantAccount bool
-	account     *Account
 }
 
 // memo remembers what a derived value was computed from.
@@ -214,7 +216,8 @@ func (p *Pane) Scope(_ pane.Env, v string) (tea.Cmd, error) {
 	return nil, nil
 }
 
-// patScope and oatScope name the two lists' collections.
+// patScope names the collection of user's personal access tokens; the
+// organization's tokens are kept under the org's name.
 func patScope(user string) string { return "~" + user }
 
 // Enter loads both lists (the header counts both), and the Account page
@@ -568,7 +571,5 @@ func splitList(lb []pane.Binding) (back, first, rest []pane.Binding) {
 
 // openAccount pushes the Account page.
 func (p *Pane) openAccount(env pane.Env) {
-	a := &Account{}
-	p.account = a
-	env.Push(a)
+	env.Push(&Account{})
 }
