@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/table"
 )
@@ -91,6 +92,10 @@ func (p *Pane) attBindings(env pane.Env) []pane.Binding {
 	return []pane.Binding{
 		{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "show the token in its own view", Short: "go to",
 			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { p.goTo(r); return nil }},
+		{Action: ActToggleActive, Keys: []string{"a"}, Help: "activate / deactivate token", Short: "on/off",
+			Mutates: true, Disabled: p.attReady(env, r, ok), Run: func() tea.Cmd { p.attToggle(env, r); return nil }},
+		{Action: pane.ActDelete, Keys: []string{"D"}, Help: "delete token (asks first)", Short: "delete",
+			Mutates: true, Disabled: p.attReady(env, r, ok), Run: func() tea.Cmd { p.attDelete(env, r); return nil }},
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "refresh both lists", Short: "refresh", Group: pane.GroupGeneral,
 			Run: func() tea.Cmd {
 				cmds := []tea.Cmd{p.PATs.Load(env)}
@@ -100,6 +105,41 @@ func (p *Pane) attBindings(env pane.Env) []pane.Binding {
 				}
 				return tea.Batch(cmds...)
 			}},
+	}
+}
+
+// attReady says why a change of r cannot be made now, or "".
+func (p *Pane) attReady(env pane.Env, r attRow, ok bool) string {
+	if !ok {
+		return "nothing selected"
+	}
+	if r.kind == "personal" {
+		return p.patReady(env, true)
+	}
+	return p.oatReady(env, true)
+}
+
+// attToggle activates or deactivates the token of r.
+func (p *Pane) attToggle(env pane.Env, r attRow) {
+	if r.kind == "personal" {
+		if i := p.PATs.Coll().Find(func(t hubclient.AccessToken) bool { return t.UUID == r.id }); i >= 0 {
+			p.askTogglePAT(env, p.PATs.Coll().Items[i])
+		}
+		return
+	}
+	if i := p.OATs.Coll().Find(func(t hubclient.OrgAccessToken) bool { return t.ID == r.id }); i >= 0 {
+		p.askToggleOAT(env, p.OATs.Coll().Items[i])
+	}
+}
+
+// attDelete deletes the token of r, asking as its own view does.
+func (p *Pane) attDelete(env pane.Env, r attRow) {
+	if r.kind == "personal" {
+		p.askDeletePATIDs(env, []string{r.id})
+		return
+	}
+	if i := p.OATs.Coll().Find(func(t hubclient.OrgAccessToken) bool { return t.ID == r.id }); i >= 0 {
+		p.askDeleteOAT(env, p.OATs.Coll().Items[i])
 	}
 }
 

@@ -385,7 +385,6 @@ const itemSep = " · id "
 // askDeletePATs deletes the marked tokens (or the one under the cursor),
 // showing which before anything is sent.
 func (p *Pane) askDeletePATs(env pane.Env) {
-	coll := p.PATs.Coll()
 	ids := p.PATs.Marked()
 	if len(ids) == 0 {
 		t, ok := p.PATs.Selected()
@@ -394,6 +393,12 @@ func (p *Pane) askDeletePATs(env pane.Env) {
 		}
 		ids = []string{t.UUID}
 	}
+	p.askDeletePATIDs(env, ids)
+}
+
+// askDeletePATIDs deletes the tokens with ids, naming them first.
+func (p *Pane) askDeletePATIDs(env pane.Env, ids []string) {
+	coll := p.PATs.Coll()
 	var items []string
 	for _, id := range ids {
 		if i := coll.Find(func(x hubclient.AccessToken) bool { return x.UUID == id }); i >= 0 {

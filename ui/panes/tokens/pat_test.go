@@ -190,6 +190,14 @@ func TestExpiryHighlightingFollowsTheClock(t *testing.T) {
 	for !strings.Contains(lineOf(r.Screen(), "CI pipeline"), ">") {
 		r.Key("j")
 	}
+	// Deactivated from here.
+	r.Key("a")
+	r.sees("Deactivate CI pipeline?")
+	r.Key("y")
+	r.sees("deactivated CI pipeline")
+	if row := lineOf(r.Screen(), "CI pipeline"); !strings.HasSuffix(strings.TrimSpace(row), " no") {
+		t.Fatalf("attention row after deactivating: %q", row)
+	}
 	r.Key("enter")
 	r.sees("SCOPES")
 	if row := lineOf(r.Screen(), "CI pipeline"); !strings.HasPrefix(strings.TrimSpace(row), ">") {
