@@ -30,18 +30,19 @@ const (
 // allows. Where the Hub answers the account API 404 or 410 the page is
 // read-only and says so once.
 type Account struct {
-	me        *hubclient.User
-	meErr     error
-	prof      *hubclient.AccountProfile
-	profErr   error
-	emails    []hubclient.AccountEmail
-	emailsErr error
-	loaded    bool
-	gen       uint64
-	cancel    context.CancelFunc
-	cursor    int // over the e-mail addresses
-	scroll    int
-	height    int
+	me         *hubclient.User
+	meErr      error
+	prof       *hubclient.AccountProfile
+	profErr    error
+	emails     []hubclient.AccountEmail
+	emailsErr  error
+	loaded     bool
+	gen        uint64
+	cancel     context.CancelFunc
+	cursor     int // over the e-mail addresses
+	scroll     int
+	height     int
+	cursorLine int // the line of the selected address at the last View; -1 when none
 }
 
 // Kind is state.Tokens: the page lives on the Tokens tab.
@@ -223,12 +224,16 @@ func (a *Account) Status(env pane.Env) string {
 func (a *Account) View(env pane.Env, w, h int) string {
 	a.height = h
 	lines := a.lines(env, w)
-	a.scroll = min(a.scroll, max(0, len(lines)-h))
+	if a.cursorLine >= 0 { // keep the selected address in view
+		a.scroll = max(min(a.scroll, a.cursorLine), a.cursorLine-h+2)
+	}
+	a.scroll = max(0, min(a.scroll, len(lines)-h))
 	return strings.Join(lines[a.scroll:min(len(lines), a.scroll+h)], "\n")
 }
 
 func (a *Account) lines(env pane.Env, w int) []string {
 	t := env.Theme()
+	a.cursorLine = -1
 	field := func(label, value string) string {
 		return t.Label.Render(fmt.Sprintf("  %-14s", label)) + text.Truncate(sanitize.String(value), max(10, w-18))
 	}
@@ -298,6 +303,7 @@ func (a *Account) lines(env pane.Env, w int) []string {
 		if i == a.cursor {
 			mark = "> "
 			line = t.Key.Render(line)
+			a.cursorLine = len(lines)
 		}
 		lines = append(lines, "  "+mark+line+"  "+t.Dim.Render(strings.Join(tags, ", ")))
 	}

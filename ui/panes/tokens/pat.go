@@ -226,7 +226,11 @@ func parseDate(v string, now time.Time) (time.Time, error) {
 
 // expiryOf is the expiry the form's values ask for: nil for never.
 func expiryOf(v map[string]string, now time.Time) (*time.Time, error) {
-	switch c := v["expiry"]; c {
+	c := v["expiry"]
+	if c != "on a date" && strings.TrimSpace(v["date"]) != "" {
+		return nil, fmt.Errorf("choose 'on a date' above to expire on this date, or empty it")
+	}
+	switch c {
 	case "never":
 		return nil, nil
 	case "on a date":
