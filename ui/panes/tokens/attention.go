@@ -35,7 +35,7 @@ var attColumns = []table.Column{
 func (p *Pane) attention(now time.Time) {
 	pc, oc := p.PATs.Coll(), p.OATs.Coll()
 	m := memo{items: [2]any{pc, oc}, head: [2]any{headOf(pc.Items), headOf(oc.Items)}, n: len(pc.Items)<<16 | len(oc.Items),
-		res: len(p.res), day: now.Unix() / 3600, ok: true}
+		res: len(p.res), hour: now.Unix() / 3600, ok: true}
 	if m == p.attMemo {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -209,7 +210,7 @@ func (p *Pane) askCreateOAT(env pane.Env) {
 func (p *Pane) askCreateOATForm(env pane.Env, keep map[string]string) {
 	org := env.Org()
 	fields := append([]dialog.Field{
-		{Key: "label", Label: "Label", Limit: hubclient.MaxTokenLabelLength, Check: CheckLabel, Help: "what uses it: a CI pipeline, a scanner"},
+		{Key: "label", Label: "Label", Check: checkOATLabel, Help: "what uses it: a CI pipeline, a scanner"},
 		{Key: "description", Label: "Description (optional)", Limit: 255},
 	}, expiryFields(env.Now)...)
 	for i := range fields {
@@ -296,6 +297,18 @@ func (p *Pane) askResource(env pane.Env, d *draft) {
 		}
 		return nil
 	}))
+}
+
+// checkOATLabel is the document's rule for an OAT label (required; it
+// sets no length), and one line of printable text.
+func checkOATLabel(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("give the token a label, such as the pipeline or service that uses it")
+	}
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return fmt.Errorf("the label is one line of printable text")
+	}
+	return nil
 }
 
 // CheckRepoPath applies the document's rule for a TYPE_REPO path of org.
@@ -502,7 +515,7 @@ func (p *Pane) finishDraft(env pane.Env, d *draft) {
 func (p *Pane) askEditOAT(env pane.Env, t hubclient.OrgAccessToken) {
 	org := env.Org()
 	fields := []dialog.Field{
-		{Key: "label", Label: "Label", Initial: t.Label, Limit: hubclient.MaxTokenLabelLength, Check: CheckLabel},
+		{Key: "label", Label: "Label", Initial: t.Label, Check: checkOATLabel},
 		{Key: "description", Label: "Description", Initial: t.Description, Limit: 255},
 		{Key: "active", Label: "Active", Choices: []string{"yes", "no"}, Initial: yesNo(t.IsActive)},
 		{Key: "resources", Label: "Resources: " + text.Truncate(resourcesText(t.Resources), 50), Choices: []string{"keep", "replace"}, Initial: "keep",

@@ -99,7 +99,7 @@ type memo struct {
 	head  any // its first item: a change to the items copies them
 	n     int
 	res   int
-	day   int64
+	hour  int64 // the clock, by the hour: expiry and use move with it
 	ok    bool
 }
 
@@ -347,9 +347,9 @@ func (p *Pane) Status(env pane.Env) string {
 
 // counts brings the header counts up to date with the items and the day.
 func (p *Pane) counts(now time.Time) {
-	day := now.Unix() / 3600
+	hour := now.Unix() / 3600
 	pc := p.PATs.Coll()
-	if m := (memo{items: pc, head: headOf(pc.Items), n: len(pc.Items), day: day, ok: true}); m != p.patMemo {
+	if m := (memo{items: pc, head: headOf(pc.Items), n: len(pc.Items), hour: hour, ok: true}); m != p.patMemo {
 		p.patMemo = m
 		p.patCounts = Counts{}
 		for _, t := range pc.Items {
@@ -357,7 +357,7 @@ func (p *Pane) counts(now time.Time) {
 		}
 	}
 	oc := p.OATs.Coll()
-	if m := (memo{items: oc, head: headOf(oc.Items), n: len(oc.Items), res: len(p.res), day: day, ok: true}); m != p.oatMemo {
+	if m := (memo{items: oc, head: headOf(oc.Items), n: len(oc.Items), res: len(p.res), hour: hour, ok: true}); m != p.oatMemo {
 		p.oatMemo = m
 		p.oatCounts = Counts{}
 		for _, t := range oc.Items {
