@@ -7,6 +7,7 @@ import (
 	"github.com/hubtui/hubtui/ui/panes/repos"
 	"github.com/hubtui/hubtui/ui/panes/search"
 	"github.com/hubtui/hubtui/ui/panes/tags"
+	"github.com/hubtui/hubtui/ui/panes/tokens"
 )
 
 // Registry is the tabs in order. Number keys, tab titles, palette commands
@@ -19,7 +20,7 @@ func Registry() []pane.Entry {
 		placeholder.Entry(state.Teams, "Teams", "teams", "Teams of the organization, their members and repository permissions: create, rename, delete, add and remove members."),
 		placeholder.Entry(state.Members, "Members", "members", "Every member with role, teams and last activity; change roles, remove members (type the name to confirm), export CSV."),
 		placeholder.Entry(state.Invites, "Invites", "pending invites", "Pending invites: resend, cancel, and bulk invite from a CSV with a dry run first."),
-		placeholder.Entry(state.Tokens, "Tokens", "access tokens", "Personal and organization access tokens: scopes, last use, expiry; create (shown once), disable, delete."),
+		tokens.Entry(),
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
 		placeholder.Entry(state.Settings, "Settings", "org settings", "Organization settings such as image access restrictions, with a diff before saving."),
 		search.Entry(),

@@ -57,8 +57,9 @@ func (x *exportRun) done(format string, args ...any) {
 // exporters are the export subcommands by kind.
 func exporters() map[string]exporter {
 	return map[string]exporter{
-		"repos": reposExporter(),
-		"tags":  tagsExporter(),
+		"repos":  reposExporter(),
+		"tags":   tagsExporter(),
+		"tokens": tokensExporter(),
 	}
 }
 
