@@ -313,7 +313,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		a.theme = theme.New(a.opts.Theme, a.dark)
 		return nil
 	case tickMsg:
-		if a.errText != "" && a.errFrom == "" && time.Time(msg).Sub(a.errAt) > errLinger {
+		if a.errText != "" && a.errFrom == "" && a.opts.Now().Sub(a.errAt) > errLinger {
 			a.errText = "" // an error nobody owns stays a while, then clears
 		}
 		return tick()
