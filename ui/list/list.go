@@ -443,7 +443,7 @@ func (l *List[T]) Bindings(env pane.Env) []pane.Binding {
 	}
 	switch {
 	case l.want.Query != "":
-		b = append(b, pane.Binding{Action: pane.ActBack, Keys: []string{"esc"}, Help: "clear the filter", Short: "clear", Group: pane.GroupFind,
+		b = append(b, pane.Binding{Action: pane.ActBack, Keys: []string{"esc"}, Help: HelpClearFilter, Short: "clear", Group: pane.GroupFind,
 			Run: func() tea.Cmd { return l.SetQuery("") }})
 	case l.tbl.MarkedCount() > 0:
 		b = append(b, pane.Binding{Action: pane.ActBack, Keys: []string{"esc"}, Help: "clear the marks", Short: "unmark", Group: pane.GroupSelect,
@@ -506,6 +506,9 @@ func (l *List[T]) MarkWhere(rule string, keep func(T) bool) int {
 	}
 	return len(rows)
 }
+
+// HelpClearFilter is the help of the list's esc while a filter is set.
+const HelpClearFilter = "clear the filter"
 
 // Move applies a movement action to the table.
 func (l *List[T]) Move(_ pane.Env, act string) {

@@ -23,7 +23,7 @@ type Detail struct {
 	root   *Pane
 	ref    string // namespace/name
 	name   string
-	row    hubclient.Tag // the list's row, shown until the record arrives
+	row    Row // the list's row, shown until the record arrives
 	tag    *hubclient.Tag
 	err    error
 	gen    uint64
@@ -97,8 +97,8 @@ func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 // Bindings are copy (by tag and by digest) and refresh; esc is the frame's.
 func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 	t := d.row
-	if d.tag != nil {
-		t = *d.tag
+	if d.tag != nil && d.tag.Digest != "" {
+		t.Digest = d.tag.Digest
 	}
 	return []pane.Binding{
 		copyTag(env, d.ref, t, true),
@@ -151,20 +151,20 @@ func (d *Detail) build(env pane.Env, w int) []string {
 	field := func(label, value string) string {
 		return th.Label.Render(fmt.Sprintf("  %-14s", label)) + text.Truncate(sanitize.String(value), max(10, w-18))
 	}
-	t := d.row
-	if d.tag != nil {
-		t = *d.tag
+	r := d.row
+	if d.tag != nil { // the full record, fresher than the list's row
+		r = rowOf(*d.tag, &interner{})
 	}
-	lines := []string{"", "  " + th.Title.Render(sanitize.String(d.ref+":"+d.name)) + "  " + th.Dim.Render(text.OrDash(t.Status)), ""}
+	lines := []string{"", "  " + th.Title.Render(sanitize.String(d.ref+":"+d.name)) + "  " + th.Dim.Render(text.OrDash(r.Status)), ""}
 	lines = append(lines,
-		field("Digest", text.OrDash(t.Digest)),
-		field("Size", text.Bytes(t.FullSize)),
-		field("Last pushed", text.LongTime(t.TagLastPushed)),
-		field("Last pulled", text.LongTime(t.TagLastPulled)),
-		field("Pushed by", text.OrDash(t.LastUpdaterUsername)),
+		field("Digest", text.OrDash(r.Digest)),
+		field("Size", text.Bytes(r.Size)),
+		field("Last pushed", text.LongTime(r.LastPushed())),
+		field("Last pulled", text.LongTime(r.LastPulled())),
+		field("Pushed by", text.OrDash(r.Pusher)),
 	)
-	if t.MediaType != "" {
-		lines = append(lines, field("Media type", t.MediaType))
+	if d.tag != nil && d.tag.MediaType != "" {
+		lines = append(lines, field("Media type", d.tag.MediaType))
 	}
 	switch {
 	case d.err != nil:
@@ -172,8 +172,8 @@ func (d *Detail) build(env pane.Env, w int) []string {
 	case d.tag == nil:
 		return append(lines, "", "  "+env.Spinner()+" loading the images…")
 	}
-	lines = append(lines, "", "  "+th.Title.Render(fmt.Sprintf("Images (%d)", len(t.Images))))
-	for _, im := range t.Images {
+	lines = append(lines, "", "  "+th.Title.Render(fmt.Sprintf("Images (%d)", len(d.tag.Images))))
+	for _, im := range d.tag.Images {
 		os := im.OS
 		if im.OSVersion != "" {
 			os += " " + im.OSVersion

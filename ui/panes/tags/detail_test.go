@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/tags"
 )
@@ -107,15 +106,15 @@ func TestStale(t *testing.T) {
 	cut := now.AddDate(0, 0, -10)
 	old, recent := now.AddDate(0, 0, -20), now.AddDate(0, 0, -1)
 	cases := []struct {
-		t    hubclient.Tag
+		t    tags.Row
 		want bool
 	}{
-		{hubclient.Tag{TagLastPushed: old, TagLastPulled: old}, true},
-		{hubclient.Tag{TagLastPushed: old, TagLastPulled: recent}, false},
-		{hubclient.Tag{TagLastPushed: recent}, false},
-		{hubclient.Tag{TagLastPushed: old}, true},
-		{hubclient.Tag{LastUpdated: recent}, false},
-		{hubclient.Tag{}, true},
+		{tags.Row{Pushed: old.Unix(), Pulled: old.Unix()}, true},
+		{tags.Row{Pushed: old.Unix(), Pulled: recent.Unix()}, false},
+		{tags.Row{Pushed: recent.Unix()}, false},
+		{tags.Row{Pushed: old.Unix()}, true},
+		{tags.Row{Updated: recent.Unix()}, false},
+		{tags.Row{}, true},
 	}
 	for i, c := range cases {
 		if got := tags.Stale(c.t, cut); got != c.want {

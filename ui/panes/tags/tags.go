@@ -5,6 +5,7 @@ package tags
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,9 +42,9 @@ const (
 	colPusher
 )
 
-// Spec lists a repository's tags.
-func Spec() list.Spec[hubclient.Tag] {
-	return list.Spec[hubclient.Tag]{
+// Spec lists a repository's tags as Rows.
+func Spec() list.Spec[Row] {
+	return list.Spec[Row]{
 		Kind: state.Tags,
 		Noun: "tags",
 		Columns: []table.Column{
@@ -56,55 +57,63 @@ func Spec() list.Spec[hubclient.Tag] {
 			{Title: "STATUS", Min: 8, Max: 8},
 			{Title: "PUSHED BY", Min: 9, Max: 20, Flex: 1},
 		},
-		Cell: func(t hubclient.Tag, col int) string {
+		Cell: func(t Row, col int) string {
 			switch col {
 			case colName:
 				return t.Name
 			case colDigest:
 				return shortDigest(t.Digest)
 			case colSize:
-				return text.Bytes(t.FullSize)
+				return text.Bytes(t.Size)
 			case colPlatforms:
-				return platforms(t)
+				return t.Platforms
 			case colPushed:
-				return text.ShortTime(t.TagLastPushed)
+				return text.ShortTime(t.LastPushed())
 			case colPulled:
-				return text.ShortTime(t.TagLastPulled)
+				return text.ShortTime(t.LastPulled())
 			case colStatus:
 				return t.Status
 			case colPusher:
-				return t.LastUpdaterUsername
+				return t.Pusher
 			}
 			return ""
 		},
-		Schema: state.Schema[hubclient.Tag]{
-			Name: func(t hubclient.Tag) string { return t.Name },
-			Compare: func(a, b hubclient.Tag, col int) int {
+		Schema: state.Schema[Row]{
+			Name: func(t Row) string { return t.Name },
+			Compare: func(a, b Row, col int) int {
 				switch col {
 				case colDigest:
 					return strings.Compare(a.Digest, b.Digest)
 				case colSize:
-					return text.CompareInt(a.FullSize, b.FullSize)
+					return text.CompareInt(a.Size, b.Size)
 				case colPlatforms:
-					return strings.Compare(platforms(a), platforms(b))
+					return strings.Compare(a.Platforms, b.Platforms)
 				case colPushed:
-					return a.TagLastPushed.Compare(b.TagLastPushed)
+					return text.CompareInt(a.Pushed, b.Pushed)
 				case colPulled:
-					return a.TagLastPulled.Compare(b.TagLastPulled)
+					return text.CompareInt(a.Pulled, b.Pulled)
 				case colStatus:
 					return strings.Compare(a.Status, b.Status)
 				case colPusher:
-					return strings.Compare(a.LastUpdaterUsername, b.LastUpdaterUsername)
+					return strings.Compare(a.Pusher, b.Pusher)
 				}
 				return strings.Compare(a.Name, b.Name)
 			},
 		},
-		ID:        func(t hubclient.Tag) string { return t.Name },
+		ID:        func(t Row) string { return t.Name },
 		DescFirst: []int{colSize, colPushed, colPulled},
-		Fetch: func(c *hubclient.Client, ref string) hubclient.PageFunc[hubclient.Tag] {
+		Fetch: func(c *hubclient.Client, scope string) hubclient.PageFunc[Row] {
+			ref, q, _ := strings.Cut(scope, searchSep)
+			name, _ := url.QueryUnescape(q)
 			ns, repo, _ := strings.Cut(ref, "/")
-			return func(ctx context.Context, o hubclient.ListOptions) ([]hubclient.Tag, *hubclient.Response, error) {
-				return c.Tags.List(ctx, ns, repo, &hubclient.TagListOptions{ListOptions: o})
+			in := &interner{}
+			return func(ctx context.Context, o hubclient.ListOptions) ([]Row, *hubclient.Response, error) {
+				tags, resp, err := c.Tags.List(ctx, ns, repo, &hubclient.TagListOptions{ListOptions: o, Name: name})
+				rows := make([]Row, len(tags))
+				for i, t := range tags {
+					rows[i] = rowOf(t, in)
+				}
+				return rows, resp, err
 			}
 		},
 	}
@@ -118,18 +127,9 @@ func shortDigest(d string) string {
 	return d
 }
 
-// platforms is "linux/amd64, linux/arm64/v8".
-func platforms(t hubclient.Tag) string {
-	parts := make([]string, 0, len(t.Images))
-	for _, im := range t.Images {
-		parts = append(parts, im.Platform())
-	}
-	return strings.Join(parts, ", ")
-}
-
 // Pane lists the tags of one repository.
 type Pane struct {
-	L *list.List[hubclient.Tag]
+	L *list.List[Row]
 }
 
 // New is the pane before a repository is chosen.
@@ -145,13 +145,73 @@ func (p *Pane) Title() string { return "Tags" }
 func (p *Pane) Busy() bool { return p.L.Busy() }
 
 // CanFilter is true once a repository is chosen.
-func (p *Pane) CanFilter() bool { return p.L.Scope() != "" }
+func (p *Pane) CanFilter() bool { return p.repo() != "" }
 
 // Query is the filter.
 func (p *Pane) Query() string { return p.L.Query() }
 
-// SetQuery changes the filter.
-func (p *Pane) SetQuery(_ pane.Env, q string) tea.Cmd { return p.L.SetQuery(q) }
+// SetQuery changes the filter. In a repository with more tags than one
+// rate-limit window can list, still loading, a name filter goes to the Hub
+// (tags whose name contains the term) instead of waiting for every page;
+// clearing it goes back to the whole list, whose load resumes.
+func (p *Pane) SetQuery(env pane.Env, q string) tea.Cmd {
+	repo := p.repo()
+	want := repo
+	if term, ok := serverTerm(q); ok && p.huge(env) {
+		want = repo + searchSep + url.QueryEscape(term)
+	}
+	if want == p.L.Scope() {
+		return p.L.SetQuery(q)
+	}
+	p.L.Open(env, want)
+	return tea.Batch(p.L.Ensure(env), p.L.SetQuery(q))
+}
+
+// searchSep joins a repository and a server-side name search in the
+// list's scope: "acme/big?name=nightly".
+const searchSep = "?name="
+
+// repo is the repository shown, "namespace/name" ("" before one is chosen).
+func (p *Pane) repo() string {
+	r, _, _ := strings.Cut(p.L.Scope(), searchSep)
+	return r
+}
+
+// searching is the server-side name search on screen ("" when none).
+func (p *Pane) searching() string {
+	_, q, ok := strings.Cut(p.L.Scope(), searchSep)
+	if !ok {
+		return ""
+	}
+	t, _ := url.QueryUnescape(q)
+	return t
+}
+
+// huge reports a repository whose whole list is too long to wait for: more
+// tags than one rate-limit window of pages, and not all loaded. While a
+// server search is on screen it stays huge.
+func (p *Pane) huge(env pane.Env) bool {
+	if p.searching() != "" {
+		return true
+	}
+	loaded, total := p.L.Coll().Progress()
+	limit := 180
+	if c := env.Client(); c != nil && c.Rate().Known && c.Rate().Limit > 0 {
+		limit = c.Rate().Limit
+	}
+	return p.L.Coll().Status != state.Loaded && loaded < total && total > limit*hubclient.MaxPageSize
+}
+
+// serverTerm is the substring a query asks for when the Hub can answer it
+// (a plain word or 'exact); ok is false for ^, $, !, re: and several terms.
+func serverTerm(q string) (string, bool) {
+	q = strings.TrimSpace(q)
+	q = strings.TrimPrefix(q, "'")
+	if q == "" || strings.ContainsAny(q, " ^$!") || strings.HasPrefix(q, "re:") {
+		return "", false
+	}
+	return q, true
+}
 
 // Move moves the cursor.
 func (p *Pane) Move(env pane.Env, act string) { p.L.Move(env, act) }
@@ -159,15 +219,15 @@ func (p *Pane) Move(env pane.Env, act string) { p.L.Move(env, act) }
 // Selected is the tag under the cursor, "namespace/name:tag".
 func (p *Pane) Selected() (string, bool) {
 	t, ok := p.L.Selected()
-	return p.L.Scope() + ":" + t.Name, ok
+	return p.repo() + ":" + t.Name, ok
 }
 
 // Crumbs is where the tags are from.
 func (p *Pane) Crumbs() []string {
-	if p.L.Scope() == "" {
+	if p.repo() == "" {
 		return nil
 	}
-	return []string{"Repos", p.L.Scope(), "Tags"}
+	return []string{"Repos", p.repo(), "Tags"}
 }
 
 // Scope points the pane at a repository, "namespace/name"; a bare name is
@@ -182,7 +242,7 @@ func (p *Pane) Scope(env pane.Env, ref string) (tea.Cmd, error) {
 	if err := checkRepoRef(ref); err != nil {
 		return nil, err
 	}
-	if p.L.Scope() != ref {
+	if p.repo() != ref || p.searching() != "" {
 		p.L.Open(env, ref)
 	}
 	return nil, nil
@@ -212,10 +272,13 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 // Status leads with the repository: the breadcrumb is gone on narrow
 // terminals, and D should never leave a doubt about where it deletes.
 func (p *Pane) Status(env pane.Env) string {
-	if p.L.Scope() == "" {
+	if p.repo() == "" {
 		return ""
 	}
-	return sanitize.String(p.L.Scope()) + " · " + p.L.Status(env)
+	if t := p.searching(); t != "" {
+		return sanitize.String(p.repo()) + " · asked the Hub for names containing " + strconv.Quote(sanitize.String(t)) + " · " + p.L.Status(env)
+	}
+	return sanitize.String(p.repo()) + " · " + p.L.Status(env)
 }
 
 // View draws the list, or how to choose a repository.
@@ -254,6 +317,9 @@ func (p *Pane) bindings(env pane.Env) []pane.Binding {
 	var out, rest []pane.Binding
 	for _, b := range lb {
 		if b.Action == pane.ActBack {
+			if b.Help == list.HelpClearFilter { // also ends a server search
+				b.Run = func() tea.Cmd { return p.SetQuery(env, "") }
+			}
 			out = append(out, b)
 		} else {
 			rest = append(rest, b)
@@ -262,14 +328,14 @@ func (p *Pane) bindings(env pane.Env) []pane.Binding {
 	t, _ := p.L.Selected()
 	open := pane.Binding{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "tag details: platforms and layers", Short: "open", Group: pane.GroupPanes,
 		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
-			env.Push(&Detail{root: p, ref: p.L.Scope(), name: t.Name, row: t})
+			env.Push(&Detail{root: p, ref: p.repo(), name: t.Name, row: t})
 			return nil
 		}}
 	stale := pane.Binding{Action: ActMarkInactive, Keys: []string{"I"}, Help: "mark tags neither pushed nor pulled for N days", Short: "stale", Group: pane.GroupSelect,
 		Run: func() tea.Cmd { p.askStale(env); return nil }}
 	out = append(out, back, open)
 	out = append(out, rest[:3]...) // sort, reverse, mark
-	out = append(out, del, copyTag(env, p.L.Scope(), t, ok), copyDigest(env, p.L.Scope(), t, ok), stale)
+	out = append(out, del, copyTag(env, p.repo(), t, ok), copyDigest(env, p.repo(), t, ok), stale)
 	return append(out, rest[3:]...)
 }
 
@@ -280,7 +346,7 @@ const ActMarkInactive = "mark_inactive"
 const ActCopyDigest = "copy_digest"
 
 // copyTag copies "docker pull NS/REPO:TAG".
-func copyTag(env pane.Env, ref string, t hubclient.Tag, ok bool) pane.Binding {
+func copyTag(env pane.Env, ref string, t Row, ok bool) pane.Binding {
 	return pane.Binding{Action: pane.ActCopy, Keys: []string{"y"}, Help: "copy docker pull NS/REPO:TAG", Short: "copy", Group: pane.GroupGeneral,
 		Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd {
 			cmd := "docker pull " + sanitize.String(ref+":"+t.Name)
@@ -291,7 +357,7 @@ func copyTag(env pane.Env, ref string, t hubclient.Tag, ok bool) pane.Binding {
 }
 
 // copyDigest copies "docker pull NS/REPO@sha256:…".
-func copyDigest(env pane.Env, ref string, t hubclient.Tag, ok bool) pane.Binding {
+func copyDigest(env pane.Env, ref string, t Row, ok bool) pane.Binding {
 	why := pane.Gate(env, pane.RoleUnknown, ok)
 	if why == "" && t.Digest == "" {
 		why = "the Hub gave no digest for this tag"
@@ -319,7 +385,7 @@ func (p *Pane) askStale(env pane.Env) {
 		func(v string) tea.Cmd {
 			n, _ := strconv.Atoi(strings.TrimSpace(v))
 			cut := env.Now().AddDate(0, 0, -n)
-			marked := p.L.MarkWhere(fmt.Sprintf("neither pushed nor pulled for more than %d days", n), func(t hubclient.Tag) bool {
+			marked := p.L.MarkWhere(fmt.Sprintf("neither pushed nor pulled for more than %d days", n), func(t Row) bool {
 				return Stale(t, cut)
 			})
 			env.Say(fmt.Sprintf("marked %d tag(s) idle for more than %d days", marked, n))
@@ -328,15 +394,12 @@ func (p *Pane) askStale(env pane.Env) {
 }
 
 // Stale reports whether t was neither pushed nor pulled since cut.
-func Stale(t hubclient.Tag, cut time.Time) bool {
-	last := t.TagLastPushed
-	if t.TagLastPulled.After(last) {
-		last = t.TagLastPulled
+func Stale(t Row, cut time.Time) bool {
+	last := max(t.Pushed, t.Pulled)
+	if t.Pushed == 0 {
+		last = max(last, t.Updated)
 	}
-	if t.LastUpdated.After(last) && t.TagLastPushed.IsZero() {
-		last = t.LastUpdated
-	}
-	return last.Before(cut)
+	return last < cut.Unix()
 }
 
 // BulkTypedConfirm is how many tags one y may delete; more ask for the
@@ -354,7 +417,7 @@ func (p *Pane) askDelete(env pane.Env) {
 		names = []string{t.Name}
 	}
 	sort.Strings(names)
-	ref, coll := p.L.Scope(), p.L.Coll() // the list the user is looking at now, read in Update
+	ref, coll := p.repo(), p.L.Coll() // the list the user is looking at now, read in Update
 	ns, repo, _ := strings.Cut(ref, "/")
 	title := "Delete " + ref + ":" + names[0] + "?"
 	body := "Pulls of this tag will fail. The image stays while other tags use it."
@@ -373,7 +436,7 @@ func (p *Pane) askDelete(env pane.Env) {
 	var size int64
 	for _, t := range coll.Snapshot() {
 		if chosen[t.Name] {
-			size += t.FullSize
+			size += t.Size
 		}
 	}
 	body += fmt.Sprintf("\n\n%d tag(s), %s in all (images other tags share stay).", len(names), text.Bytes(size))
@@ -400,7 +463,7 @@ func (p *Pane) askDelete(env pane.Env) {
 					gone[n] = true
 				}
 				p.L.KeepCursor() // on the tag it was on, when that one stays
-				coll.RemoveWhere(func(t hubclient.Tag) bool { return gone[t.Name] })
+				coll.RemoveWhere(func(t Row) bool { return gone[t.Name] })
 				p.L.ClearMarks()
 				return p.L.ItemsChanged()
 			},
