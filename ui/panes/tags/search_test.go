@@ -27,7 +27,9 @@ func TestNameSearchInAHugeRepositoryAsksTheHub(t *testing.T) {
 	d.Key(":")
 	d.Type("tags acme/big")
 	d.Key("enter")
-	d.UntilWithin(30*time.Second, "the load to start", func() bool { return strings.Contains(d.Screen(), "loading tags") && strings.Contains(d.Screen(), "/100000") })
+	d.UntilWithin(30*time.Second, "the load to start", func() bool {
+		return strings.Contains(d.Screen(), "loading tags") && strings.Contains(d.Screen(), "/100000")
+	})
 	d.Key("/")
 	d.Type("'nightly-0999")
 	d.Key("enter")
