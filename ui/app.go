@@ -144,6 +144,7 @@ type App struct {
 	roleOf     pane.Role // the user's role in roleOrg
 	switchID   uint64    // the newest `:ctx` switch asked for
 	quitting   bool
+	lastAction string            // the binding the last key in normal mode found
 	running    map[uint64]string // changes in flight, by id: what each does
 	bulks      map[uint64]*bulkRun
 	runID      uint64
@@ -346,7 +347,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		return a.routeText(msg)
 	case tea.KeyPressMsg:
-		return a.onKey(msg)
+		cmd := a.onKey(msg)
+		a.clearLifted()
+		return cmd
 	}
 	if a.signin != nil {
 		if cmd, ok := a.signin.handle(a, msg); ok {
@@ -541,6 +544,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	pg := a.cur()
 	b, ok := a.keys.find(a.bindingsOf(pg), k)
+	a.lastAction = b.Action
 	if !ok {
 		return nil
 	}
@@ -550,12 +554,35 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case b.Disabled != "":
 		a.setErr(fmt.Errorf("%s: %s", b.Help, b.Disabled))
-		a.errFrom = ""
+		a.errFrom = disabledOwner + b.Action // it goes when the reason does
 		return nil
 	case b.Run == nil:
 		return nil
 	}
 	return b.Run()
+}
+
+// disabledOwner prefixes the owner of the error a disabled key showed.
+const disabledOwner = "disabled "
+
+// clearLifted clears the error a disabled key showed once its reason is
+// gone (esc cleared the marks it was about), another page is on screen, or
+// the next key did something else.
+func (a *App) clearLifted() {
+	act, ok := strings.CutPrefix(a.errFrom, disabledOwner)
+	if !ok || a.mode == modeSignIn {
+		return
+	}
+	if a.lastAction != act && a.mode == modeNormal && len(a.dialogs) == 0 {
+		a.errText, a.errFrom, a.errCause = "", "", nil // the user went on to something else
+		return
+	}
+	for _, b := range a.bindingsOf(a.cur()) {
+		if b.Action == act && b.Disabled != "" {
+			return
+		}
+	}
+	a.errText, a.errFrom, a.errCause = "", "", nil
 }
 
 // bindingsOf is everything a key may do on pg: the pane's own bindings
@@ -1203,8 +1230,14 @@ func (a *App) helpView(w, h int) string {
 		cols = append(cols, b.String())
 	}
 	cmds := a.theme.Title.Render("Commands") + "\n"
+	pad := strings.Repeat(" ", 16)
 	for _, c := range a.commands() {
-		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", ":"+c.usage)) + " " + c.help + "\n"
+		usage := ":" + c.usage
+		if len(usage) > 15 { // its own line, the help under it
+			cmds += a.theme.Key.Render(text.Truncate(usage, colW-1)) + "\n" + pad + text.Wrap(c.help, colW-17, pad) + "\n"
+			continue
+		}
+		cmds += a.theme.Key.Render(fmt.Sprintf("%-15s", usage)) + " " + text.Wrap(c.help, colW-17, pad) + "\n"
 	}
 	cols = append(cols, cmds)
 	perRow := max(1, w/colW)

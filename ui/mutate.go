@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -131,25 +132,33 @@ func (a *App) mutateEach(page uint64, b pane.Bulk) tea.Cmd {
 	a.push(run.prog, page)
 	items := slices.Clone(b.Items)
 	ch := make(chan bulkMsg, 1)
-	go func() {
-		defer close(ch)
-		defer client.Foreground()() // loads wait until the last item is done
-		for _, item := range items {
-			err := ctx.Err()
-			if err == nil {
-				rctx, rcancel := context.WithTimeout(ctx, mutationTimeout)
-				err = b.Do(rctx, client, item)
-				rcancel()
+	run1 := func() { // in the first Cmd, never in Update
+		go func() {
+			defer close(ch)
+			release := client.Foreground() // loads wait until the last item is done
+			for i, item := range items {
+				err := ctx.Err()
+				if err == nil {
+					rctx, rcancel := context.WithTimeout(ctx, mutationTimeout)
+					err = b.Do(rctx, client, item)
+					rcancel()
+				}
+				if errors.Is(err, context.Canceled) {
+					err = stoppedError{}
+				}
+				if i == len(items)-1 {
+					release() // done with the Hub: loads need not wait for the answers to be read
+				}
+				ch <- bulkMsg{run: id, item: item, err: err}
 			}
-			if errors.Is(err, context.Canceled) {
-				err = stoppedError{}
-			}
-			ch <- bulkMsg{run: id, item: item, err: err}
-		}
-		ch <- bulkMsg{run: id, end: true}
-	}()
+			release()
+			ch <- bulkMsg{run: id, end: true}
+		}()
+	}
+	var start sync.Once
 	var next func() tea.Msg
 	next = func() tea.Msg {
+		start.Do(run1)
 		m, ok := <-ch
 		if !ok {
 			return nil

@@ -449,3 +449,6 @@ func (d *Detail) foot(env pane.Env, w int) []string {
 	keys := k(ActTags) + " tags · " + k(pane.ActCopy) + " copy pull command · " + k(ActURL) + " address · " + k(pane.ActRefresh) + " refresh · " + k(pane.ActBack) + " back"
 	return []string{"", "  " + env.Theme().Dim.Render(text.Truncate(keys, max(10, w-2)))}
 }
+
+// Info is the full record once fetched (nil before).
+func (d *Detail) Info() *hubclient.RepositoryInfo { return d.info }

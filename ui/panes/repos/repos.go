@@ -6,6 +6,7 @@ package repos
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -188,7 +189,7 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 		// Marks choose tags for a bulk delete; a repository change is made
 		// on one repository, so say so rather than act on the cursor row.
 		if marked > 0 && b.Disabled == "" {
-			b.Disabled = why + ": esc clears the marks, then " + env.Key(b.Action) + " on one"
+			b.Disabled = fmt.Sprintf("%s: esc clears the %d marks, then %s on one", why, marked, env.Key(b.Action))
 		}
 		return b
 	}
@@ -253,3 +254,6 @@ func visibility(private bool) string {
 	}
 	return "public"
 }
+
+// Open is the detail page pushed over the list (nil when none is).
+func (p *Pane) Open() *Detail { return p.open }
