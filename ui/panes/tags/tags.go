@@ -129,7 +129,8 @@ func shortDigest(d string) string {
 
 // Pane lists the tags of one repository.
 type Pane struct {
-	L *list.List[Row]
+	L        *list.List[Row]
+	coverGen uint64 // the image check of the delete asked last
 }
 
 // New is the pane before a repository is chosen.
@@ -265,6 +266,10 @@ func (p *Pane) Leave(pane.Env) { p.L.Leave() }
 
 // Update takes the list's pages and derivations.
 func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(coverMsg); ok {
+		p.onCover(env, m)
+		return nil
+	}
 	cmd, _ := p.L.Update(env, msg)
 	return cmd
 }
@@ -417,6 +422,15 @@ func (p *Pane) askDelete(env pane.Env) {
 		names = []string{t.Name}
 	}
 	sort.Strings(names)
+	if len(names) >= minImageCover && env.Client() != nil {
+		p.askCover(env, names) // first: do whole images hold exactly these tags?
+		return
+	}
+	p.askTagDelete(env, names)
+}
+
+// askTagDelete asks before deleting names one request at a time.
+func (p *Pane) askTagDelete(env pane.Env, names []string) {
 	ref, coll := p.repo(), p.L.Coll() // the list the user is looking at now, read in Update
 	ns, repo, _ := strings.Cut(ref, "/")
 	title := "Delete " + ref + ":" + names[0] + "?"
