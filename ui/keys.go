@@ -53,9 +53,16 @@ func NewKeymap(reg []pane.Entry) Keymap {
 	add(frameCatalogue(shown))
 	env := &catalogueEnv{cache: state.NewCache(0), theme: theme.New("mono", true)}
 	for _, e := range reg {
-		bs := e.New().Bindings(env)
-		k.panes = append(k.panes, bs)
-		add(bs)
+		p := e.New()
+		pages := []pane.Pane{p}
+		if c, ok := p.(pane.Catalogue); ok {
+			pages = append(pages, c.Pages()...)
+		}
+		for _, pg := range pages {
+			bs := pg.Bindings(env)
+			k.panes = append(k.panes, bs)
+			add(bs)
+		}
 	}
 	return k
 }

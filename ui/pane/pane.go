@@ -69,6 +69,13 @@ type Crumbs interface {
 	Crumbs() []string
 }
 
+// Catalogue is a pane whose pushed pages have keys of their own: Pages
+// returns a fresh one of each, so the keymap (config overrides, their
+// checks, the config template test) knows those actions too.
+type Catalogue interface {
+	Pages() []Pane
+}
+
 // Busy is a pane with a load in flight (the header shows it).
 type Busy interface {
 	Busy() bool

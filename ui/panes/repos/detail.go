@@ -223,12 +223,16 @@ func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 // Bindings are the page's keys; esc (back) is the frame's.
 func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 	p, r := d.root, d.repo
+	root := d.rootEnv
+	if root == nil { // a fresh page, listed for the keymap
+		root = env
+	}
 	return []pane.Binding{
 		{Action: ActTags, Keys: []string{"t"}, Help: "tags of this repository", Short: "tags", Group: pane.GroupPanes,
 			Run: func() tea.Cmd { env.Open(state.Tags, fullName(r)); return nil }},
-		p.editBinding(d.rootEnv, r, true),
-		p.visibilityBinding(d.rootEnv, r, true),
-		p.deleteBinding(d.rootEnv, r, true),
+		p.editBinding(root, r, true),
+		p.visibilityBinding(root, r, true),
+		p.deleteBinding(root, r, true),
 		d.readmeBinding(env),
 		d.immutableBinding(env),
 		{Action: ActImages, Keys: []string{"i"}, Help: "images: clean up inactive and untagged ones", Short: "images", Group: pane.GroupPanes,

@@ -257,3 +257,9 @@ func visibility(private bool) string {
 
 // Open is the detail page pushed over the list (nil when none is).
 func (p *Pane) Open() *Detail { return p.open }
+
+// Pages are the pages this pane pushes, fresh, for the keymap.
+func (p *Pane) Pages() []pane.Pane {
+	d := &Detail{root: p}
+	return []pane.Pane{d, &Access{d: d}, newImages(d)}
+}

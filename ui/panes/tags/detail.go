@@ -209,3 +209,6 @@ func (d *Detail) build(env pane.Env, w int) []string {
 	}
 	return lines
 }
+
+// Pages are the pages this pane pushes, fresh, for the keymap.
+func (p *Pane) Pages() []pane.Pane { return []pane.Pane{&Detail{root: p}} }
