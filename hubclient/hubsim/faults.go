@@ -19,6 +19,9 @@ type Faults struct {
 	Truncate  float64         // send a Content-Length the body never reaches
 	StormFrom time.Time       // 429 every request from StormFrom for StormFor
 	StormFor  time.Duration
+	// Match fails every request one of them matches, always: one member's
+	// removal in a bulk change, say (see MatchFault).
+	Match []MatchFault
 }
 
 // ParseFaults reads a fault spec such as
@@ -91,6 +94,10 @@ func (s *Server) inStorm(now time.Time) bool {
 // it answered (or dropped) the request itself.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	f := s.faults()
+	if mf, ok := matchFault(f.Match, r); ok {
+		writeError(w, mf.Status, mf.message())
+		return true
+	}
 	if f.Reset > 0 && s.rng.Float64() < f.Reset {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

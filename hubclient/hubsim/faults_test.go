@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -193,5 +194,32 @@ func TestFaultStormWithoutRateLimit(t *testing.T) {
 	clk.Advance(time.Minute)
 	if resp, _, err := coreLogin(url); err != nil || resp.StatusCode != 200 {
 		t.Errorf("after the storm: %+v %v", resp, err)
+	}
+}
+
+func TestMatchFaultFailsOnlyItsRequest(t *testing.T) {
+	s, err := New(Options{Dataset: "demo", RateLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetFaults(Faults{Match: []MatchFault{{Method: http.MethodDelete, Path: "/v2/orgs/acme/members/max", Status: http.StatusConflict, Detail: "max is busy"}}})
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodDelete, "/v2/orgs/acme/members/max", http.StatusConflict},
+		{http.MethodDelete, "/v2/orgs/acme/members/max/", http.StatusConflict},
+		{http.MethodPut, "/v2/orgs/acme/members/max", http.StatusUnauthorized}, // another method: served (and unauthenticated)
+		{http.MethodDelete, "/v2/orgs/acme/members/erin", http.StatusUnauthorized},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, nil)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, rec.Code, tc.want)
+		}
+		if tc.want == http.StatusConflict && !strings.Contains(rec.Body.String(), "max is busy") {
+			t.Errorf("%s %s: body %q lacks the detail", tc.method, tc.path, rec.Body.String())
+		}
 	}
 }
