@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/panes/members"
 	"github.com/hubtui/hubtui/ui/panes/placeholder"
 	"github.com/hubtui/hubtui/ui/panes/repos"
 	"github.com/hubtui/hubtui/ui/panes/search"
@@ -18,7 +19,7 @@ func Registry() []pane.Entry {
 		repos.Entry(),
 		tags.Entry(),
 		placeholder.Entry(state.Teams, "Teams", "teams", "Teams of the organization, their members and repository permissions: create, rename, delete, add and remove members."),
-		placeholder.Entry(state.Members, "Members", "members", "Every member with role, teams and last activity; change roles, remove members (type the name to confirm), export CSV."),
+		members.Entry(),
 		placeholder.Entry(state.Invites, "Invites", "pending invites", "Pending invites: resend, cancel, and bulk invite from a CSV with a dry run first."),
 		tokens.Entry(),
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
