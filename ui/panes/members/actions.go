@@ -74,7 +74,7 @@ func (p *Pane) gate(env pane.Env) string {
 
 // roleBinding changes the role of the marked members, or the one under the cursor.
 func (p *Pane) roleBinding(env pane.Env) pane.Binding {
-	return pane.Binding{Action: ActChangeRole, Keys: []string{"c"}, Help: "change role (owner, editor, member) of member or marked members", Short: "role",
+	return pane.Binding{Action: ActChangeRole, Keys: []string{"c"}, Help: "change role of member or marked ones", Short: "set role",
 		Mutates: true, Disabled: p.gate(env), Run: func() tea.Cmd {
 			ms, skipped := p.targets()
 			p.askRole(env, ms, skipped)
@@ -85,7 +85,7 @@ func (p *Pane) roleBinding(env pane.Env) pane.Binding {
 // removeBinding removes the marked members, or the one under the cursor,
 // once the name (or the count) is typed.
 func (p *Pane) removeBinding(env pane.Env) pane.Binding {
-	return pane.Binding{Action: pane.ActDelete, Keys: []string{"D"}, Help: "remove member or marked members from the organization (type the name)", Short: "remove",
+	return pane.Binding{Action: pane.ActDelete, Keys: []string{"D"}, Help: "remove member or marked ones from the org", Short: "remove",
 		Mutates: true, Disabled: p.gate(env), Run: func() tea.Cmd {
 			ms, skipped := p.targets()
 			p.askRemove(env, ms, skipped)
@@ -283,7 +283,7 @@ func (p *Pane) forget(coll *state.Collection[hubclient.Member], done []string) t
 
 // exportBinding saves the Hub's CSV export of the members to a file.
 func (p *Pane) exportBinding(env pane.Env) pane.Binding {
-	return pane.Binding{Action: ActExport, Keys: []string{"x"}, Help: "save the Hub's members CSV export to a file", Short: "export",
+	return pane.Binding{Action: ActExport, Keys: []string{"x"}, Help: "save the Hub's members CSV to a file", Short: "export",
 		Disabled: pane.Gate(env, pane.RoleEditor, env.Org() != ""), Run: func() tea.Cmd {
 			org := env.Org()
 			def := DefaultExportPath(org, env.Now())
@@ -376,7 +376,8 @@ func (p *Pane) saved(env pane.Env, m savedMsg) tea.Cmd {
 	case m.err != nil:
 		env.Fail("", fmt.Errorf("save the members export: %w", m.err))
 	default:
-		env.Say(fmt.Sprintf("saved %d members and invitees of %s to %s", m.rows, org, sanitize.String(m.path)))
+		p.savedNote = "Saved to " + sanitize.String(m.path)
+		env.Say(fmt.Sprintf("saved %d members and invitees of %s", m.rows, org))
 	}
 	return nil
 }

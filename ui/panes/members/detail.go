@@ -197,7 +197,7 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 		gate = "invitees are not members yet: cancel or resend their invites in the Invites pane"
 	}
 	return []pane.Binding{
-		{Action: ActChangeRole, Keys: []string{"c"}, Help: "change role (owner, editor, member)", Short: "role", Mutates: true, Disabled: gate,
+		{Action: ActChangeRole, Keys: []string{"c"}, Help: "change role (owner, editor, member)", Short: "set role", Mutates: true, Disabled: gate,
 			Run: func() tea.Cmd { p.askRole(d.rootEnv, []hubclient.Member{d.m}, 0); return nil }},
 		{Action: pane.ActDelete, Keys: []string{"D"}, Help: "remove from the organization (type the name)", Short: "remove", Mutates: true, Disabled: gate,
 			Run: func() tea.Cmd { p.askRemove(d.rootEnv, []hubclient.Member{d.m}, 0); return nil }},

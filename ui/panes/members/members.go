@@ -248,6 +248,8 @@ type Pane struct {
 	searchGen uint64
 	// open is the detail page pushed over the list, nil when none is.
 	open *Detail
+	// saved is where the last export went, shown above the list.
+	savedNote string
 }
 
 // New is the pane before its first visit.
@@ -375,14 +377,19 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 	if env.Org() == "" {
 		return "\n  " + env.Spinner() + " finding your organizations…"
 	}
-	d := p.f.describe()
-	if d == "" || h < 4 {
+	t := env.Theme()
+	var head []string
+	if d := p.f.describe(); d != "" {
+		head = append(head, t.Dim.Render(text.Truncate(" Hub filter: "+d+"  ("+env.Key(ActSearch)+" search · "+env.Key(ActRoleFilter)+" role · "+
+			env.Key(ActTypeFilter)+" type)", w)))
+	}
+	if p.savedNote != "" {
+		head = append(head, t.OK.Render(text.Truncate(" "+p.savedNote, w)))
+	}
+	if len(head) == 0 || h < 6 {
 		return p.L.View(env, w, h)
 	}
-	t := env.Theme()
-	line := t.Dim.Render(text.Truncate(" Hub filter: "+d+"  ("+env.Key(ActSearch)+" search · "+env.Key(ActRoleFilter)+" role · "+
-		env.Key(ActTypeFilter)+" type)", w))
-	return line + "\n" + p.L.View(env, w, h-1)
+	return strings.Join(head, "\n") + "\n" + p.L.View(env, w, h-len(head))
 }
 
 // Bindings are the pane's keys, in footer priority order.
