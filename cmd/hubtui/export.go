@@ -57,9 +57,11 @@ func (x *exportRun) done(format string, args ...any) {
 // exporters are the export subcommands by kind.
 func exporters() map[string]exporter {
 	return map[string]exporter{
-		"repos":  reposExporter(),
-		"tags":   tagsExporter(),
-		"tokens": tokensExporter(),
+		"repos":   reposExporter(),
+		"tags":    tagsExporter(),
+		"tokens":  tokensExporter(),
+		"members": membersExporter(),
+		"teams":   teamsExporter(),
 	}
 }
 

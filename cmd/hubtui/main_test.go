@@ -55,7 +55,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"export", "repos", "--config", filepath.Join(dir, "missing.yaml")}, 2, "read config " + filepath.Join(dir, "missing.yaml")},
 		{[]string{"--config", badKeyName}, 2, badKeyName + `:3: keys.quit: "ctrl+zz" is not a key`},
 		{[]string{"--hub-url", "http://hub.example.com"}, 2, "--hub-url"},
-		{[]string{"export"}, 2, "usage: hubtui export repos"},
+		{[]string{"export"}, 2, "hubtui export repos --org ORG"},
 		{[]string{"export", "repos", "--demo", "--format", "xml"}, 2, `--format "xml"`},
 		{[]string{"config"}, 2, "usage: hubtui config init"},
 	}
