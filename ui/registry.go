@@ -8,6 +8,7 @@ import (
 	"github.com/hubtui/hubtui/ui/panes/repos"
 	"github.com/hubtui/hubtui/ui/panes/search"
 	"github.com/hubtui/hubtui/ui/panes/tags"
+	"github.com/hubtui/hubtui/ui/panes/teams"
 	"github.com/hubtui/hubtui/ui/panes/tokens"
 )
 
@@ -18,7 +19,7 @@ func Registry() []pane.Entry {
 	return []pane.Entry{
 		repos.Entry(),
 		tags.Entry(),
-		placeholder.Entry(state.Teams, "Teams", "teams", "Teams of the organization, their members and repository permissions: create, rename, delete, add and remove members."),
+		teams.Entry(),
 		members.Entry(),
 		placeholder.Entry(state.Invites, "Invites", "pending invites", "Pending invites: resend, cancel, and bulk invite from a CSV with a dry run first."),
 		tokens.Entry(),
