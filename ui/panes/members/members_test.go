@@ -310,3 +310,31 @@ func TestSafeFileName(t *testing.T) {
 		t.Fatalf("default path %s", p)
 	}
 }
+
+func TestRoleChangeRefusedByTheHub(t *testing.T) {
+	d, sim, c := app(t, "demo", false)
+	sim.SetFaults(hubsim.Faults{Match: []hubsim.MatchFault{{Method: http.MethodPut, Path: "/v2/orgs/acme/members/amir",
+		Status: http.StatusForbidden, Detail: "amir is managed by SSO: change the role in the identity provider"}}})
+	d.Key("space", "space") // alice, amir
+	d.Key("c")
+	on(d, "New role for 2 members")
+	d.Type("editor")
+	d.Key("enter")
+	on(d, "Make 2 members editors?")
+	d.Key("y")
+	on(d, "1 of 2 done")
+	if s := d.Screen(); !strings.Contains(s, "amir is managed by SSO") {
+		t.Fatalf("the refusal is not in the Hub's words:\n%s", s)
+	}
+	d.Key("enter")
+	on(d, "not allowed: amir is managed by SSO")
+	if role(t, c, "alice") != hubclient.OrgRoleEditor || role(t, c, "amir") != hubclient.OrgRoleMember {
+		t.Fatal("the Hub does not hold alice as editor and amir as member")
+	}
+	p := uitest.Pane[*members.Pane](d, state.Members)
+	for _, m := range p.L.Coll().Items {
+		if m.Username == "amir" && m.OrgRole() != hubclient.OrgRoleMember || m.Username == "alice" && m.OrgRole() != hubclient.OrgRoleEditor {
+			t.Fatalf("the list shows %s as %s", m.Username, m.Role)
+		}
+	}
+}
