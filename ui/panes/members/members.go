@@ -246,6 +246,9 @@ type Pane struct {
 	// (searchGen names the newest pause timer).
 	typed     string
 	searchGen uint64
+	// Delay is how long typing must pause before the search is sent
+	// (SearchDelay unless set).
+	Delay time.Duration
 	// open is the detail page pushed over the list, nil when none is.
 	open *Detail
 	// saved is where the last export went, shown above the list.
@@ -253,7 +256,7 @@ type Pane struct {
 }
 
 // New is the pane before its first visit.
-func New() *Pane { return &Pane{L: list.New(Spec())} }
+func New() *Pane { return &Pane{L: list.New(Spec()), Delay: SearchDelay} }
 
 // Kind is state.Members.
 func (p *Pane) Kind() state.Kind { return state.Members }
@@ -360,7 +363,7 @@ func (p *Pane) typedSearch(env pane.Env, v string, final bool) tea.Cmd {
 	}
 	p.searchGen++
 	gen := p.searchGen
-	return tea.Tick(SearchDelay, func(time.Time) tea.Msg { return searchTick{gen: gen} })
+	return tea.Tick(p.Delay, func(time.Time) tea.Msg { return searchTick{gen: gen} })
 }
 
 // Status is the list's counts and progress, and what the Hub was asked.

@@ -87,6 +87,21 @@ func TestSearchIsSentOnceTypingPauses(t *testing.T) {
 	if !strings.Contains(d.Screen(), "Max Silva") || strings.Contains(d.Screen(), "alice@") {
 		t.Fatalf("the list does not show the Hub's answer:\n%s", d.Screen())
 	}
+	// Typing on starts the wait over: a pause that began before a key
+	// was pressed sends nothing.
+	d.Key("esc")
+	d.Until("everyone", func() bool { s, _, _ := p.Filters(); return s == "" })
+	p.Delay = time.Second
+	d.Key("f")
+	d.Type("o")
+	d.Settle(600 * time.Millisecond)
+	d.Type("p")
+	d.Settle(600 * time.Millisecond) // 1.2s after the first key, 0.6s after the last
+	if s, _, _ := p.Filters(); s != "" {
+		t.Fatalf("the search %q went out before typing paused for %s", s, p.Delay)
+	}
+	d.Until("the search after the pause", func() bool { s, _, _ := p.Filters(); return s == "op" })
+	p.Delay = members.SearchDelay
 	// esc puts back the search the box opened with (none).
 	d.Key("esc")
 	d.Until("everyone again", func() bool {
