@@ -69,6 +69,17 @@ func teamMembers(t *testing.T, c *hubclient.Client, team string) []string {
 	return names
 }
 
+// audited reports whether the org's audit log holds an event of action
+// with the description.
+func audited(t *testing.T, c *hubclient.Client, action, description string) bool {
+	t.Helper()
+	evs, _, err := c.Audit.List(context.Background(), hubsim.DemoOrg, &hubclient.AuditListOptions{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool { return e.ActionDescription == description })
+}
+
 // filter shows only the team named name.
 func filter(d *uitest.Driver, name string) {
 	d.T.Helper()
@@ -131,6 +142,12 @@ func TestCreateRenameDelete(t *testing.T) {
 	if exists(t, c, "tooling") != nil {
 		t.Fatal("tooling is still there")
 	}
+	for action, desc := range map[string]string{"org.team.create": "created the team infra", "org.team.update": "updated the team tooling",
+		"org.team.delete": "deleted the team tooling"} {
+		if !audited(t, c, action, desc) {
+			t.Errorf("no %s event %q in the audit log", action, desc)
+		}
+	}
 }
 
 func TestAddMembersThroughThePickerThenRemoveThem(t *testing.T) {
@@ -187,6 +204,9 @@ func TestAddMembersThroughThePickerThenRemoveThem(t *testing.T) {
 	on(d, "No team members.")
 	if got := teamMembers(t, c, "infra"); len(got) != 0 {
 		t.Fatalf("the Hub still has %v in infra", got)
+	}
+	if !audited(t, c, "org.team.member.add", "added nadia to the team infra") || !audited(t, c, "org.team.member.remove", "removed max from the team infra") {
+		t.Error("the team changes are not in the audit log")
 	}
 	// The list's member count follows.
 	d.Key("esc", "esc")
