@@ -39,8 +39,8 @@ const SearchDelay = 300 * time.Millisecond
 
 // Entry is the pane's registry line.
 func Entry() pane.Entry {
-	return pane.Entry{Kind: state.Members, Title: "Members", Command: "members", Usage: "members", Help: "members of the organization",
-		New: func() pane.Pane { return New() }}
+	return pane.Entry{Kind: state.Members, Title: "Members", Command: "members", Usage: "members [SEARCH]",
+		Help: "members of the organization, or those the Hub finds for SEARCH", Arg: "member", New: func() pane.Pane { return New() }}
 }
 
 // Columns of the members list.
@@ -300,11 +300,23 @@ func (p *Pane) Complete(what string, yield func(string) bool) {
 // Filters is what the Hub is asked for now: search, role and type.
 func (p *Pane) Filters() (search, role, typ string) { return p.f.search, p.f.role, p.f.typ }
 
+// Scope shows the members the Hub finds for search (a username, a name
+// or an e-mail address).
+func (p *Pane) Scope(env pane.Env, search string) (tea.Cmd, error) {
+	if p.f.org != env.Org() {
+		p.f = filters{org: env.Org()}
+		p.savedNote = ""
+		p.L.Open(env, p.f.scope())
+	}
+	p.typed = search
+	return p.refilter(env, func(f *filters) { f.search = search }), nil
+}
+
 // Enter lists the org's members, going on from what this session holds.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	if p.f.org != env.Org() {
 		p.f = filters{org: env.Org()}
-		p.typed = ""
+		p.typed, p.savedNote = "", ""
 		p.L.Open(env, p.f.scope())
 	}
 	return p.L.Ensure(env)

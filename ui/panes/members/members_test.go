@@ -353,3 +353,16 @@ func TestRoleChangeRefusedByTheHub(t *testing.T) {
 		}
 	}
 }
+
+func TestPaletteSearchesMembers(t *testing.T) {
+	d, _, _ := app(t, "demo", false)
+	d.Key("1", ":")
+	d.Type("members erin")
+	d.Key("enter")
+	d.Until("the search", func() bool {
+		return strings.Contains(d.Screen(), "1 members · loaded") && strings.Contains(d.Screen(), `search "erin"`)
+	})
+	if !strings.Contains(d.Screen(), "Erin Smith") {
+		t.Fatalf("erin is not shown:\n%s", d.Screen())
+	}
+}

@@ -94,6 +94,7 @@ type Detail struct {
 	team    hubclient.Team
 	L       *list.List[hubclient.TeamMember]
 
+	getGen   uint64 // the team's own record, when opened by name
 	pickGen  uint64 // the org member fetch for the picker
 	picking  bool
 	permGen  uint64
@@ -145,7 +146,16 @@ func (d *Detail) Enter(env pane.Env) tea.Cmd {
 	if d.L.Scope() != d.scope() {
 		d.L.Open(env, d.scope())
 	}
-	return d.L.Ensure(env)
+	var get tea.Cmd
+	if c := env.Client(); d.team.ID == 0 && c != nil { // opened by name: ask for the rest
+		org, name := env.Org(), d.team.Name
+		d.getGen = env.NextGen()
+		get = list.Call(d.ctx(), state.Key{Kind: state.Teams, Scope: d.scope()}, d.getGen, func(ctx context.Context) (*hubclient.Team, error) {
+			t, _, err := c.Teams.Get(ctx, org, name)
+			return t, err
+		})
+	}
+	return tea.Batch(get, d.L.Ensure(env))
 }
 
 // Leave stops the loads.
@@ -180,6 +190,16 @@ func (d *Detail) ctx() context.Context {
 // permissions lookup.
 func (d *Detail) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 	switch m := msg.(type) {
+	case list.Result[*hubclient.Team]:
+		if m.Gen != d.getGen || errors.Is(m.Err, context.Canceled) {
+			return nil
+		}
+		if m.Err != nil {
+			env.Fail("", fmt.Errorf("team %s: %w", d.team.Name, m.Err))
+			return nil
+		}
+		d.team = *m.Val
+		return nil
 	case list.Result[[]hubclient.Member]:
 		if m.Gen != d.pickGen || errors.Is(m.Err, context.Canceled) {
 			return nil

@@ -32,8 +32,8 @@ const (
 
 // Entry is the pane's registry line.
 func Entry() pane.Entry {
-	return pane.Entry{Kind: state.Teams, Title: "Teams", Command: "teams", Usage: "teams", Help: "teams of the organization",
-		New: func() pane.Pane { return New() }}
+	return pane.Entry{Kind: state.Teams, Title: "Teams", Command: "teams", Usage: "teams [TEAM]", Help: "teams of the organization, or one team's page",
+		Arg: "team", New: func() pane.Pane { return New() }}
 }
 
 // Columns of the teams list.
@@ -135,6 +135,21 @@ func (p *Pane) Complete(what string, yield func(string) bool) {
 	}
 }
 
+// Scope opens the page of the team named name.
+func (p *Pane) Scope(env pane.Env, name string) (tea.Cmd, error) {
+	if err := CheckTeamName(name, nil); err != nil {
+		return nil, fmt.Errorf("teams %s: %w", name, err)
+	}
+	if p.L.Scope() != env.Org() {
+		p.L.Open(env, env.Org())
+	}
+	// The page is pushed once the App has put the tab back to its root.
+	return func() tea.Msg { return openTeam{name: name} }, nil
+}
+
+// openTeam asks for the page of a team by name.
+type openTeam struct{ name string }
+
 // Enter lists the org's teams, going on from what this session holds.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	if p.L.Scope() != env.Org() {
@@ -148,6 +163,14 @@ func (p *Pane) Leave(pane.Env) { p.L.Leave() }
 
 // Update takes the list's pages and derivations.
 func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(openTeam); ok {
+		t := hubclient.Team{Name: m.name}
+		coll := p.L.Coll()
+		if i := coll.Find(func(x hubclient.Team) bool { return strings.EqualFold(x.Name, m.name) }); i >= 0 {
+			t = coll.Items[i]
+		}
+		return p.openDetail(env, t)
+	}
 	cmd, _ := p.L.Update(env, msg)
 	return cmd
 }

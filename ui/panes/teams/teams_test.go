@@ -290,3 +290,28 @@ func TestOwnersTeamCannotBeDeleted(t *testing.T) {
 	d.Key("D")
 	on(d, "the owners team cannot be deleted")
 }
+
+func TestPaletteOpensATeam(t *testing.T) {
+	d, _, c := app(t, "demo", false)
+	d.Key("1", ":")
+	d.Type("teams data")
+	d.Key("enter")
+	on(d, "Teams › data")
+	d.Until("its members", func() bool { return strings.Contains(d.Screen(), "6 team members · loaded") })
+	if !strings.Contains(d.Screen(), "The data team") {
+		t.Fatalf("the page lacks the team's description:\n%s", d.Screen())
+	}
+	// A team the list has not loaded is asked for by name.
+	if _, _, err := c.Teams.Create(context.Background(), hubsim.DemoOrg, "infra", "Infrastructure"); err != nil {
+		t.Fatal(err)
+	}
+	d.Key(":")
+	d.Type("teams infra")
+	d.Key("enter")
+	on(d, "Teams › infra")
+	on(d, "Infrastructure")
+	d.Key(":")
+	d.Type("teams nosuch")
+	d.Key("enter")
+	on(d, "not found")
+}
