@@ -181,9 +181,11 @@ func (p *Pane) confirmRole(env pane.Env, ms []hubclient.Member, skipped int, rol
 						coll.Replace(i, withRole(m, role))
 					}
 				}
-				if d := p.open; d != nil && ok[d.m.Username] {
+				if d := p.detail; d != nil && ok[d.m.Username] {
 					d.m = withRole(d.m, role)
 				}
+				p.staleOthers(env)
+				Stale[hubclient.Team](env, state.Teams, org) // the owners team's count
 				p.L.KeepCursor()
 				p.L.ClearMarks()
 				return p.L.ItemsChanged()
@@ -257,21 +259,23 @@ func (p *Pane) askRemove(env pane.Env, ms []hubclient.Member, skipped int) {
 				_, err := c.Members.Remove(ctx, org, username)
 				return err
 			},
-			Apply: func(done []string) tea.Cmd { return p.forget(coll, done) },
+			Apply: func(done []string) tea.Cmd { return p.forget(env, coll, done) },
 		})
 		return nil
 	}))
 }
 
 // forget drops removed members from the list and closes the page of one.
-func (p *Pane) forget(coll *state.Collection[hubclient.Member], done []string) tea.Cmd {
+func (p *Pane) forget(env pane.Env, coll *state.Collection[hubclient.Member], done []string) tea.Cmd {
 	gone := make(map[string]bool, len(done))
 	for _, u := range done {
 		gone[u] = true
 	}
-	if d := p.open; d != nil && gone[d.m.Username] {
+	if d := p.detail; d != nil && gone[d.m.Username] {
 		d.close()
 	}
+	p.staleOthers(env)
+	Stale[hubclient.Team](env, state.Teams, env.Org()) // member counts
 	if p.L.Coll() != coll {
 		return nil
 	}

@@ -80,8 +80,8 @@ func (d *Detail) close() {
 	if d.env != nil {
 		d.env.Pop()
 	}
-	if d.root.open == d {
-		d.root.open = nil
+	if d.root.detail == d {
+		d.root.detail = nil
 	}
 }
 

@@ -249,10 +249,13 @@ type Pane struct {
 	// Delay is how long typing must pause before the search is sent
 	// (SearchDelay unless set).
 	Delay time.Duration
-	// open is the detail page pushed over the list, nil when none is.
-	open *Detail
-	// saved is where the last export went, shown above the list.
+	// detail is the page pushed over the list, nil when none is.
+	detail *Detail
+	// savedNote says where the last export went, above the list.
 	savedNote string
+	// scopes are the filtered lists of the org this session has opened;
+	// a change makes the ones not on screen load afresh when next shown.
+	scopes map[string]bool
 }
 
 // New is the pane before its first visit.
@@ -305,19 +308,56 @@ func (p *Pane) Filters() (search, role, typ string) { return p.f.search, p.f.rol
 func (p *Pane) Scope(env pane.Env, search string) (tea.Cmd, error) {
 	if p.f.org != env.Org() {
 		p.f = filters{org: env.Org()}
-		p.savedNote = ""
-		p.L.Open(env, p.f.scope())
+		p.savedNote, p.scopes = "", nil
+		p.open(env)
 	}
 	p.typed = search
 	return p.refilter(env, func(f *filters) { f.search = search }), nil
 }
 
+// open points the list at the scope of the filters.
+func (p *Pane) open(env pane.Env) {
+	if p.scopes == nil {
+		p.scopes = map[string]bool{}
+	}
+	p.scopes[p.f.scope()] = true
+	p.L.Open(env, p.f.scope())
+}
+
+// current reports whether the list on screen is the one the session's
+// cache holds for its scope: a change made elsewhere (a team's page) puts
+// a fresh one there, to be loaded.
+func current(env pane.Env, l *list.List[hubclient.Member]) bool {
+	c, ok := env.Cache().Get(state.Key{Kind: state.Members, Scope: l.Scope()})
+	return ok && c == state.Sized(l.Coll())
+}
+
+// Stale drops what the session holds of kind for scope, so the pane that
+// shows it loads it afresh when next shown.
+func Stale[T any](env pane.Env, kind state.Kind, scope string) {
+	key := state.Key{Kind: kind, Scope: scope}
+	env.Cache().Put(key, state.NewCollection[T](key))
+}
+
+// staleOthers drops the org's other filtered lists: they show members as
+// they were before a change.
+func (p *Pane) staleOthers(env pane.Env) {
+	for s := range p.scopes {
+		if s != p.L.Scope() {
+			Stale[hubclient.Member](env, state.Members, s)
+		}
+	}
+}
+
 // Enter lists the org's members, going on from what this session holds.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
-	if p.f.org != env.Org() {
+	switch {
+	case p.f.org != env.Org():
 		p.f = filters{org: env.Org()}
-		p.typed, p.savedNote = "", ""
-		p.L.Open(env, p.f.scope())
+		p.typed, p.savedNote, p.scopes = "", "", nil
+		p.open(env)
+	case !current(env, p.L):
+		p.open(env)
 	}
 	return p.L.Ensure(env)
 }
@@ -362,7 +402,7 @@ func (p *Pane) refilter(env pane.Env, change func(f *filters)) tea.Cmd {
 		return nil
 	}
 	p.f = f
-	p.L.Open(env, f.scope())
+	p.open(env)
 	return p.L.Ensure(env)
 }
 
@@ -456,7 +496,7 @@ func nextType(t string) string {
 // openDetail pushes the page of m.
 func (p *Pane) openDetail(env pane.Env, m hubclient.Member) tea.Cmd {
 	d := &Detail{root: p, rootEnv: env, m: m}
-	p.open = d
+	p.detail = d
 	env.Push(d)
 	return nil
 }

@@ -366,3 +366,44 @@ func TestPaletteSearchesMembers(t *testing.T) {
 		t.Fatalf("erin is not shown:\n%s", d.Screen())
 	}
 }
+
+func TestChangesShowInTheOtherLists(t *testing.T) {
+	d, _, _ := app(t, "demo", false)
+	// The unfiltered list was loaded first; bob goes from a search.
+	search(d, "bob")
+	d.Key("D")
+	on(d, "Remove bob from acme")
+	d.Type("bob")
+	d.Key("enter")
+	on(d, "enter/esc/q close")
+	d.Key("enter")
+	on(d, "No members.")
+	d.Key("f", "ctrl+u", "enter")
+	d.Until("everyone but bob", func() bool { return strings.Contains(d.Screen(), "39 members · loaded") })
+	if strings.Contains(d.Screen(), "bob@") {
+		t.Fatalf("bob is still listed:\n%s", d.Screen())
+	}
+	// The Teams pane counts him out of data without a refresh.
+	d.Key("3")
+	d.Until("the teams", func() bool { return strings.Contains(d.Screen(), " teams · loaded") })
+	if !strings.Contains(d.Screen(), "data                                   5") {
+		t.Fatalf("data does not count 5 members:\n%s", d.Screen())
+	}
+	// A member added to a team on its page shows the team in Members.
+	d.Key("/")
+	d.Type("^data")
+	d.Key("enter")
+	on(d, `filter "^data": 1`)
+	d.Key("enter")
+	on(d, "team members · loaded")
+	d.Key("a")
+	on(d, "Add to team data")
+	d.Type("alice")
+	d.Key("space", "enter", "y")
+	on(d, "enter/esc/q close")
+	d.Key("enter")
+	d.Key("4")
+	d.Until("alice in data", func() bool {
+		return strings.Contains(d.Screen(), "alice@acme.example  member  member  data, frontend") && strings.Contains(d.Screen(), " members · loaded")
+	})
+}

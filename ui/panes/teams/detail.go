@@ -331,6 +331,7 @@ func (d *Detail) confirmAdd(env pane.Env, names []string) {
 			},
 			Apply: func(done []string) tea.Cmd {
 				d.root.counted(team, len(done))
+				staleMembers(env)
 				if d.L.Coll() != coll {
 					return nil
 				}
@@ -374,6 +375,7 @@ func (d *Detail) askRemove(env pane.Env) {
 			},
 			Apply: func(done []string) tea.Cmd {
 				d.root.counted(team, -len(done))
+				staleMembers(env)
 				if d.L.Coll() != coll {
 					return nil
 				}
@@ -490,10 +492,19 @@ func (d *Detail) View(env pane.Env, w, h int) string {
 	return head + "\n" + body + "\n" + strings.Join(perms, "\n")
 }
 
+// keyOr is the key bound to action, or def when the keymap does not know
+// it (the keymap lists the tabs' actions, not their pages').
+func keyOr(env pane.Env, action, def string) string {
+	if k := env.Key(action); k != action {
+		return k
+	}
+	return def
+}
+
 // permLines is the repositories block: at most a third of the screen.
 func (d *Detail) permLines(env pane.Env, w int) []string {
 	t := env.Theme()
-	k := env.Key(ActPermissions)
+	k := keyOr(env, ActPermissions, "p")
 	title := " " + t.Title.Render("Repositories")
 	switch {
 	case d.permBusy:

@@ -152,10 +152,20 @@ type openTeam struct{ name string }
 
 // Enter lists the org's teams, going on from what this session holds.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
-	if p.L.Scope() != env.Org() {
+	// A change made elsewhere (a role made owner in Members) puts a fresh
+	// list in the session's cache: show that one.
+	c, ok := env.Cache().Get(state.Key{Kind: state.Teams, Scope: env.Org()})
+	if p.L.Scope() != env.Org() || !ok || c != state.Sized(p.L.Coll()) {
 		p.L.Open(env, env.Org())
 	}
 	return p.L.Ensure(env)
+}
+
+// staleMembers drops the session's list of the org's members: their TEAMS
+// column changed.
+func staleMembers(env pane.Env) {
+	key := state.Key{Kind: state.Members, Scope: env.Org()}
+	env.Cache().Put(key, state.NewCollection[hubclient.Member](key))
 }
 
 // Leave stops the load.

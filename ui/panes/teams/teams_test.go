@@ -226,6 +226,7 @@ func TestTeamPageListsItsRepositories(t *testing.T) {
 	filter(d, "data")
 	d.Key("enter")
 	on(d, "team members · loaded")
+	on(d, "p looks them up")
 	d.Key("p")
 	on(d, "60 of 60 repositories checked")
 	dt, ok := d.App.Top().(*teams.Detail)
