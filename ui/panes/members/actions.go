@@ -185,7 +185,7 @@ func (p *Pane) confirmRole(env pane.Env, ms []hubclient.Member, skipped int, rol
 					d.m = withRole(d.m, role)
 				}
 				p.staleOthers(env)
-				Stale[hubclient.Team](env, state.Teams, org) // the owners team's count
+				stale[hubclient.Team](env, state.Teams, org) // the owners team's count
 				p.L.KeepCursor()
 				p.L.ClearMarks()
 				return p.L.ItemsChanged()
@@ -275,7 +275,7 @@ func (p *Pane) forget(env pane.Env, coll *state.Collection[hubclient.Member], do
 		d.close()
 	}
 	p.staleOthers(env)
-	Stale[hubclient.Team](env, state.Teams, env.Org()) // member counts
+	stale[hubclient.Team](env, state.Teams, env.Org()) // member counts
 	if p.L.Coll() != coll {
 		return nil
 	}

@@ -332,9 +332,9 @@ func current(env pane.Env, l *list.List[hubclient.Member]) bool {
 	return ok && c == state.Sized(l.Coll())
 }
 
-// Stale drops what the session holds of kind for scope, so the pane that
+// stale drops what the session holds of kind for scope, so the pane that
 // shows it loads it afresh when next shown.
-func Stale[T any](env pane.Env, kind state.Kind, scope string) {
+func stale[T any](env pane.Env, kind state.Kind, scope string) {
 	key := state.Key{Kind: kind, Scope: scope}
 	env.Cache().Put(key, state.NewCollection[T](key))
 }
@@ -344,7 +344,7 @@ func Stale[T any](env pane.Env, kind state.Kind, scope string) {
 func (p *Pane) staleOthers(env pane.Env) {
 	for s := range p.scopes {
 		if s != p.L.Scope() {
-			Stale[hubclient.Member](env, state.Members, s)
+			stale[hubclient.Member](env, state.Members, s)
 		}
 	}
 }
