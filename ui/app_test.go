@@ -449,7 +449,7 @@ func TestPaneSwitchingAndHelp(t *testing.T) {
 		t.Fatalf("shift+tab twice gave %s", d.app.cur().p.Title())
 	}
 	d.key("4")
-	if d.app.cur().p.Kind() != state.Members || !strings.Contains(d.screen(), "coming") {
+	if d.app.cur().p.Kind() != state.Members || !strings.Contains(d.screen(), "members") {
 		t.Fatalf("4 gave %s:\n%s", d.app.cur().p.Title(), d.screen())
 	}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 60}) // help whole, unscrolled

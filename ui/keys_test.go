@@ -41,13 +41,13 @@ func TestConfigTemplateListsEveryAction(t *testing.T) {
 }
 
 func TestKeymapOverrides(t *testing.T) {
-	k, err := DefaultKeymap().WithOverrides(map[string][]string{"quit": {"x"}, "copy": {}})
+	k, err := DefaultKeymap().WithOverrides(map[string][]string{"quit": {"Z"}, "copy": {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	frame := frameCatalogue(8)
-	if b, ok := k.find(frame, "x"); !ok || b.Action != pane.ActQuit {
-		t.Fatalf("x → %v %v", b.Action, ok)
+	if b, ok := k.find(frame, "Z"); !ok || b.Action != pane.ActQuit {
+		t.Fatalf("Z → %v %v", b.Action, ok)
 	}
 	if _, ok := k.find(frame, "q"); ok {
 		t.Fatal("q still bound after quit was remapped")
@@ -60,12 +60,12 @@ func TestKeymapOverrides(t *testing.T) {
 	d := newDriver(t, Options{Session: demoSession(t, url, "demo", "demo"), Keymap: k}, 120, 40)
 	d.until("repositories", d.reposLoaded)
 	d.key("?")
-	if s := d.screen(); strings.Contains(s, "copy docker pull") || strings.Contains(s, "q/ctrl+c") || !strings.Contains(s, "x/ctrl+c") && !strings.Contains(s, "x ") {
+	if s := d.screen(); strings.Contains(s, "copy docker pull") || strings.Contains(s, "q/ctrl+c") || !strings.Contains(s, "Z/ctrl+c") && !strings.Contains(s, "Z ") {
 		t.Fatalf("help after the overrides:\n%s", s)
 	}
-	d.key("?", "x")
+	d.key("?", "Z")
 	if !d.app.quitting {
-		t.Fatal("x did not quit")
+		t.Fatal("Z did not quit")
 	}
 	if _, err := DefaultKeymap().WithOverrides(map[string][]string{"fly": {"f"}}); err == nil || !strings.Contains(err.Error(), `unknown action "fly"`) {
 		t.Fatalf("unknown action: %v", err)

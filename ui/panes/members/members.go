@@ -40,7 +40,7 @@ const SearchDelay = 300 * time.Millisecond
 // Entry is the pane's registry line.
 func Entry() pane.Entry {
 	return pane.Entry{Kind: state.Members, Title: "Members", Command: "members", Usage: "members [SEARCH]",
-		Help: "members of the organization, or those the Hub finds for SEARCH", Arg: "member", New: func() pane.Pane { return New() }}
+		Help: "members, or a Hub search", Arg: "member", New: func() pane.Pane { return New() }}
 }
 
 // Columns of the members list.

@@ -32,7 +32,7 @@ const (
 
 // Entry is the pane's registry line.
 func Entry() pane.Entry {
-	return pane.Entry{Kind: state.Teams, Title: "Teams", Command: "teams", Usage: "teams [TEAM]", Help: "teams of the organization, or one team's page",
+	return pane.Entry{Kind: state.Teams, Title: "Teams", Command: "teams", Usage: "teams [TEAM]", Help: "teams, or one team's page",
 		Arg: "team", New: func() pane.Pane { return New() }}
 }
 
