@@ -493,6 +493,9 @@ func nextType(t string) string {
 	return ""
 }
 
+// Pages are the pages this pane pushes, fresh, for the keymap.
+func (p *Pane) Pages() []pane.Pane { return []pane.Pane{&Detail{root: p}} }
+
 // openDetail pushes the page of m.
 func (p *Pane) openDetail(env pane.Env, m hubclient.Member) tea.Cmd {
 	d := &Detail{root: p, rootEnv: env, m: m}

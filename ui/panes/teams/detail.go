@@ -245,7 +245,11 @@ func (d *Detail) Bindings(env pane.Env) []pane.Binding {
 			Run: func() tea.Cmd { return d.lookup(env) }},
 	)
 	out = append(out, rest[:3]...) // sort, reverse, mark
-	out = append(out, d.root.editBinding(d.rootEnv, d.team, true))
+	rootEnv := d.rootEnv
+	if rootEnv == nil { // listed for the keymap, not pushed
+		rootEnv = env
+	}
+	out = append(out, d.root.editBinding(rootEnv, d.team, true))
 	return append(out, rest[3:]...)
 }
 
@@ -492,19 +496,10 @@ func (d *Detail) View(env pane.Env, w, h int) string {
 	return head + "\n" + body + "\n" + strings.Join(perms, "\n")
 }
 
-// keyOr is the key bound to action, or def when the keymap does not know
-// it (the keymap lists the tabs' actions, not their pages').
-func keyOr(env pane.Env, action, def string) string {
-	if k := env.Key(action); k != action {
-		return k
-	}
-	return def
-}
-
 // permLines is the repositories block: at most a third of the screen.
 func (d *Detail) permLines(env pane.Env, w int) []string {
 	t := env.Theme()
-	k := keyOr(env, ActPermissions, "p")
+	k := env.Key(ActPermissions)
 	title := " " + t.Title.Render("Repositories")
 	switch {
 	case d.permBusy:

@@ -211,6 +211,9 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 	return append(b, lb[4:]...)
 }
 
+// Pages are the pages this pane pushes, fresh, for the keymap.
+func (p *Pane) Pages() []pane.Pane { return []pane.Pane{newDetail(p, nil, hubclient.Team{})} }
+
 // openDetail pushes the page of t.
 func (p *Pane) openDetail(env pane.Env, t hubclient.Team) tea.Cmd {
 	d := newDetail(p, env, t)
