@@ -192,9 +192,13 @@ func (s *Server) Start(addr string) (string, func(), error) {
 	go func() { _ = srv.Serve(ln) }()
 	stop := func() {
 		s.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		// Answers in flight get a moment; a request still waiting then (a
+		// client that went away mid-load) is cut rather than waited for.
+		ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 		defer cancel()
-		_ = srv.Shutdown(ctx)
+		if srv.Shutdown(ctx) != nil {
+			_ = srv.Close()
+		}
 	}
 	return "http://" + ln.Addr().String(), stop, nil
 }
