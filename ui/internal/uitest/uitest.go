@@ -5,7 +5,9 @@
 package uitest
 
 import (
+	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -166,7 +168,7 @@ func (d *Driver) UntilWithin(limit time.Duration, what string, cond func() bool)
 	for !cond() {
 		select {
 		case m := <-d.msgs:
-			d.deliver(m)
+			d.Deliver(m)
 		case <-deadline:
 			d.T.Fatalf("timed out waiting for %s; screen:\n%s", what, d.Screen())
 		}
@@ -179,14 +181,17 @@ func (d *Driver) Settle(dur time.Duration) {
 	for {
 		select {
 		case m := <-d.msgs:
-			d.deliver(m)
+			d.Deliver(m)
 		case <-end:
 			return
 		}
 	}
 }
 
-func (d *Driver) deliver(m tea.Msg) {
+// Deliver hands m over as if a Cmd had returned it: a batch runs its Cmds,
+// a raw write is recorded in Raw, anything else goes to Update. Tests that
+// hold a Cmd back (to reorder answers) deliver its message with it.
+func (d *Driver) Deliver(m tea.Msg) {
 	switch m := m.(type) {
 	case nil:
 	case tea.BatchMsg:
@@ -210,4 +215,59 @@ func Pane[P pane.Pane](d *Driver, k state.Kind) P {
 		d.T.Fatalf("no %s pane of that type", k)
 	}
 	return p
+}
+
+// osc52 is one clipboard write, bare or wrapped for tmux.
+var osc52 = regexp.MustCompile(`\x1b\]52;c;([A-Za-z0-9+/=]*)\x07`)
+
+// Copied is every text the App put on the clipboard with OSC 52, oldest
+// first, decoded.
+func (d *Driver) Copied() []string {
+	var out []string
+	for _, r := range d.Raw {
+		for _, m := range osc52.FindAllStringSubmatch(r, -1) {
+			b, err := base64.StdEncoding.DecodeString(m[1])
+			if err != nil {
+				d.T.Fatalf("OSC 52 payload %q: %v", m[1], err)
+			}
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// UntilCopied waits for one more clipboard write than before held and
+// returns it.
+func (d *Driver) UntilCopied(before int) string {
+	d.T.Helper()
+	d.Until("a clipboard write", func() bool { return len(d.Copied()) > before })
+	c := d.Copied()
+	return c[len(c)-1]
+}
+
+// Footer is the last line of the screen (the key hints).
+func (d *Driver) Footer() string {
+	lines := strings.Split(strings.TrimRight(d.Screen(), "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// Contains waits until the screen shows every one of want.
+func (d *Driver) Contains(want ...string) {
+	d.T.Helper()
+	d.Until(fmt.Sprintf("%q on screen", want), func() bool {
+		s := d.Screen()
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Palette runs cmd (without the colon) through the command palette.
+func (d *Driver) Palette(cmd string) {
+	d.Key(":")
+	d.Type(cmd)
+	d.Key("enter")
 }
