@@ -23,9 +23,6 @@ func (a *App) Mode() mode { return a.mode }
 // SetMode puts the App in mode m (benchmarks type into the filter).
 func (a *App) SetMode(m mode) { a.mode = m }
 
-// StatusText is what just happened, as the status line says it.
-func (a *App) StatusText() string { return a.status }
-
 // Quitting says whether the App has quit.
 func (a *App) Quitting() bool { return a.quitting }
 
@@ -80,9 +77,6 @@ func (a *App) RunningChanges() map[uint64]string { return a.running }
 
 // KeyBindings is the keymap's bindings.
 func (a *App) KeyBindings() []pane.Binding { return a.keys.Bindings() }
-
-// Role is the user's role in the current org.
-func (a *App) Role() pane.Role { return a.role() }
 
 // OSC52 is the escape sequence that puts s on the clipboard.
 func OSC52(s string, tmux bool) string { return osc52(s, tmux) }

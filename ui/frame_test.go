@@ -35,8 +35,8 @@ func TestCopySendsTheSanitisedName(t *testing.T) {
 	if got != want || strings.ContainsAny(got, "\n\x1b\u202e") {
 		t.Fatalf("clipboard got %q, want the sanitised %q", got, want)
 	}
-	if !strings.Contains(d.App.StatusText(), want) {
-		t.Fatalf("status %q does not show what was copied (%q)", d.App.StatusText(), want)
+	if !strings.Contains(d.App.Status(), want) {
+		t.Fatalf("status %q does not show what was copied (%q)", d.App.Status(), want)
 	}
 }
 

@@ -33,3 +33,11 @@ func (a *App) Dialog() dialog.Dialog {
 
 // Running is how many changes are in flight.
 func (a *App) Running() int { return len(a.running) }
+
+// Status is what just happened, as the status line says it beside the
+// pane's own status; "" when nothing was said lately.
+func (a *App) Status() string { return a.status }
+
+// Role is the user's role in the current organization, as the App knows it
+// (RoleUnknown until the Hub said).
+func (a *App) Role() pane.Role { return a.role() }

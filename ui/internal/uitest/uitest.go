@@ -87,9 +87,7 @@ func New(t testing.TB, opts ui.Options, w, h int) *Driver {
 // repositories loaded.
 func Demo(t testing.TB) *Driver {
 	t.Helper()
-	_, url := StartSim(t, hubsim.Options{})
-	d := New(t, ui.Options{Session: Session(t, url, "demo", "demo")}, 120, 40)
-	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	d, _ := DemoWith(t, hubsim.Options{})
 	return d
 }
 
@@ -270,4 +268,14 @@ func (d *Driver) Palette(cmd string) {
 	d.Key(":")
 	d.Type(cmd)
 	d.Key("enter")
+}
+
+// DemoWith is Demo on a hubsim started with opts, which it also returns
+// (to change the Hub under the App: faults, seats, pushed tags).
+func DemoWith(t testing.TB, opts hubsim.Options) (*Driver, *hubsim.Server) {
+	t.Helper()
+	sim, url := StartSim(t, opts)
+	d := New(t, ui.Options{Session: Session(t, url, "demo", "demo")}, 120, 40)
+	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	return d, sim
 }
