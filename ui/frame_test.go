@@ -7,9 +7,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/state"
@@ -279,5 +281,36 @@ func TestOSC52(t *testing.T) {
 	}
 	if got := ui.OSC52("acme/web", true); got != "\x1b]52;c;YWNtZS93ZWI=\x07\x1bPtmux;\x1b\x1b]52;c;YWNtZS93ZWI=\x07\x1b\\" {
 		t.Fatalf("tmux: %q", got)
+	}
+}
+
+// TestFooterKeepsHelpAndQuitAt80: however many keys a page has, the footer
+// at 80 columns keeps "? help" and "q quit", on every tab, with marks, in
+// a pushed detail page and in the tags of a repository.
+func TestFooterKeepsHelpAndQuitAt80(t *testing.T) {
+	d := demoDriver(t)
+	d.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	check := func(where string) {
+		t.Helper()
+		f := d.Footer()
+		if !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") || ansi.StringWidth(f) > 80 {
+			t.Fatalf("%s: footer %q lacks ? help or q quit, or is wider than 80", where, f)
+		}
+	}
+	check("repos")
+	d.Key("space", "space")
+	check("repos with marks")
+	d.Key("esc", "enter")
+	d.Until("details", func() bool { return repoPane(d).Open() != nil && repoPane(d).Open().Info() != nil })
+	check("repository detail")
+	d.Key("esc")
+	openTags(d, "acme/web")
+	check("tags")
+	d.Key("space")
+	check("tags with a mark")
+	for i := 1; i <= len(ui.Registry()) && i <= 9; i++ {
+		d.Key(fmt.Sprint(i))
+		d.Settle(20 * time.Millisecond)
+		check(fmt.Sprintf("tab %d (%s)", i, d.App.Top().Title()))
 	}
 }
