@@ -146,7 +146,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	// Switching org starts over; results for the old org are dropped: a
 	// page of acme held back until demo has loaded changes nothing.
 	_, reload := d.App.Update(uitest.KeyMsg("r"))
-	late := reload() // the first page of acme, not yet delivered
+	late := reload()      // the first page of acme, not yet delivered
 	d.Palette("org demo") // the user's own namespace
 	d.Deliver(late)       // while demo loads
 	rp = repoPane(d)
