@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/panes/invites"
 	"github.com/hubtui/hubtui/ui/panes/members"
 	"github.com/hubtui/hubtui/ui/panes/placeholder"
 	"github.com/hubtui/hubtui/ui/panes/repos"
@@ -21,7 +22,7 @@ func Registry() []pane.Entry {
 		tags.Entry(),
 		teams.Entry(),
 		members.Entry(),
-		placeholder.Entry(state.Invites, "Invites", "pending invites", "Pending invites: resend, cancel, and bulk invite from a CSV with a dry run first."),
+		invites.Entry(),
 		tokens.Entry(),
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
 		placeholder.Entry(state.Settings, "Settings", "org settings", "Organization settings such as image access restrictions, with a diff before saving."),
