@@ -186,23 +186,35 @@ func (p *Pane) loadTeams(env pane.Env) {
 	})
 }
 
-func (p *Pane) onTeams(m teamsMsg) {
+func (p *Pane) onTeams(env pane.Env, m teamsMsg) {
 	if m.gen != p.teamsGen || m.org != p.teamsOrg {
 		return
 	}
+	p.teamsGen = 0
 	if m.err != nil {
 		p.teamsOrg = "" // the Hub's dry run checks the teams instead; ask again next time
-		return
+	} else {
+		p.teams = make(map[string]bool, len(m.names))
+		for _, n := range m.names {
+			p.teams[n] = true
+		}
 	}
-	p.teams = make(map[string]bool, len(m.names))
-	for _, n := range m.names {
-		p.teams[n] = true
+	if p.waiting != nil {
+		text := *p.waiting
+		p.waiting, p.busy = nil, ""
+		if m.org == env.Org() {
+			p.review(env, text)
+		}
 	}
 }
 
 // review checks text locally and shows what it holds: the rows ready, the
 // repeats merged, and each bad line with its number and reason.
 func (p *Pane) review(env pane.Env, text string) {
+	if p.teamsGen != 0 && p.teamsOrg == env.Org() {
+		p.waiting, p.busy = &text, "loading the teams for the check…"
+		return
+	}
 	var opt roster.Options
 	if teams := p.teams; teams != nil && p.teamsOrg == env.Org() {
 		opt.Team = func(n string) bool { return teams[n] }

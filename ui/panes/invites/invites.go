@@ -134,6 +134,8 @@ type Pane struct {
 	// flowGen is the bulk invite step awaited; busy says what it waits for.
 	flowGen uint64
 	busy    string
+	// waiting is a list to check once the teams are in.
+	waiting *string
 }
 
 // New is the pane before its first visit.
@@ -194,7 +196,7 @@ func (p *Pane) Leave(pane.Env) { p.L.Leave() }
 func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 	switch m := msg.(type) {
 	case teamsMsg:
-		p.onTeams(m)
+		p.onTeams(env, m)
 		return nil
 	case fileMsg:
 		return p.onFile(env, m)
