@@ -62,6 +62,7 @@ func exporters() map[string]exporter {
 		"tokens":  tokensExporter(),
 		"members": membersExporter(),
 		"teams":   teamsExporter(),
+		"invites": invitesExporter(),
 	}
 }
 

@@ -152,7 +152,9 @@ func TestReadOnlyHidesAndNonOwnerIsToldWhy(t *testing.T) {
 		t.Fatalf("read-only mode shows changes:\n%s", s)
 	}
 	d2, _, _ := open(t, hubsim.EditorUser, false)
-	d2.Until("the reason", func() bool { return strings.Contains(d2.Screen(), "Only owners of acme can see and send invites; you are an editor") })
+	d2.Until("the reason", func() bool {
+		return strings.Contains(d2.Screen(), "Only owners of acme can see and send invites; you are an editor")
+	})
 	d2.Key("n")
 	d2.Until("disabled", func() bool { return strings.Contains(d2.Screen(), "only owners of acme can") })
 }
