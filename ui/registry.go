@@ -8,6 +8,7 @@ import (
 	"github.com/hubtui/hubtui/ui/panes/placeholder"
 	"github.com/hubtui/hubtui/ui/panes/repos"
 	"github.com/hubtui/hubtui/ui/panes/search"
+	"github.com/hubtui/hubtui/ui/panes/settings"
 	"github.com/hubtui/hubtui/ui/panes/tags"
 	"github.com/hubtui/hubtui/ui/panes/teams"
 	"github.com/hubtui/hubtui/ui/panes/tokens"
@@ -25,7 +26,7 @@ func Registry() []pane.Entry {
 		invites.Entry(),
 		tokens.Entry(),
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
-		placeholder.Entry(state.Settings, "Settings", "org settings", "Organization settings such as image access restrictions, with a diff before saving."),
+		settings.Entry(),
 		search.Entry(),
 	}
 }
