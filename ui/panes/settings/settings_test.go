@@ -107,3 +107,24 @@ func TestSCIMNotAvailableSaysWhy(t *testing.T) {
 		t.Fatalf("not said once with the Hub's words:\n%s", s)
 	}
 }
+
+func TestRegistryAccessSwitch(t *testing.T) {
+	d, sim, c := open(t, hubsim.DemoUser, false, "settings")
+	d.Until("the switches", func() bool { return strings.Contains(d.Screen(), "Allow Docker Hub") })
+	d.Key("G", "space") // Docker Hub not allowed
+	d.Key("k", "space") // restriction on
+	d.Key("enter")
+	d.Until("the diff", func() bool { return strings.Contains(d.Screen(), "(registry_access.DockerHub): on → off") })
+	d.Key("y")
+	d.Until("saved", func() bool { return strings.Contains(d.Screen(), "saved the settings of acme") })
+	ra, _, err := c.Orgs.GetRegistryAccess(context.Background(), hubsim.DemoOrg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ra.Enabled || ra.StandardRegistries[0].Allowed {
+		t.Fatalf("hubsim has %+v", ra)
+	}
+	if a := sim.OrgAuditTail(hubsim.DemoOrg, 2); len(a) != 2 || a[0].Action != "org.registry_access.enabled" {
+		t.Fatalf("audit %+v", a)
+	}
+}
