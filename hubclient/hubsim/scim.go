@@ -109,6 +109,10 @@ func (s *Server) scimAuth(w http.ResponseWriter, r *http.Request, write bool) (p
 			return p, "", false
 		}
 	}
+	if o := s.st.orgs[orgName]; o != nil && o.SCIMOff {
+		writeSCIMError(w, http.StatusForbidden, "SCIM is not enabled for "+orgName+": turn on SCIM in the organization's SSO connection.", "")
+		return p, "", false
+	}
 	c = newErrCapture()
 	if !s.authorize(c, p, orgName, need) {
 		writeSCIMError(w, c.status, c.detail(), "")

@@ -87,6 +87,9 @@ type org struct {
 	// enabled false): they left the org but SCIM still lists them as
 	// inactive until reactivated. Nil until first used.
 	SCIMDeactivated map[string]time.Time
+	// SCIMOff makes the SCIM endpoints refuse the org, as for an org
+	// without an SSO connection that has SCIM turned on.
+	SCIMOff bool
 }
 
 type orgSettings struct {

@@ -222,7 +222,7 @@ func notAvailable(org string, err error) string {
 	if errors.As(err, &ae) {
 		switch ae.StatusCode {
 		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
-			return "SCIM is not enabled for " + org + " or not for this sign-in. The Hub says: " + pane.Describe(err) + "\n\n" + why
+			return "The SCIM endpoints do not answer for " + org + " with this sign-in. The Hub says: " + pane.Describe(err) + "\n\n" + why
 		}
 	}
 	return "The SCIM endpoints did not answer: " + pane.Describe(err) + "\n\n" + why

@@ -103,7 +103,7 @@ func TestSCIMNotAvailableSaysWhy(t *testing.T) {
 	d.Key("S")
 	d.Until("the reason", func() bool { return strings.Contains(d.Screen(), "SCIM is not available.") })
 	s := d.Screen()
-	if strings.Count(s, "SCIM is not enabled for acme") != 1 || !strings.Contains(s, "The Hub says: not allowed: SCIM provisioning needs an") {
+	if strings.Count(s, "The SCIM endpoints do not answer for acme") != 1 || !strings.Contains(s, "The Hub says: not allowed: SCIM provisioning needs an") {
 		t.Fatalf("not said once with the Hub's words:\n%s", s)
 	}
 }
@@ -126,5 +126,25 @@ func TestRegistryAccessSwitch(t *testing.T) {
 	}
 	if a := sim.OrgAuditTail(hubsim.DemoOrg, 2); len(a) != 2 || a[0].Action != "org.registry_access.enabled" {
 		t.Fatalf("audit %+v", a)
+	}
+}
+
+func TestSCIMNotEnabledForTheOrg(t *testing.T) {
+	sim, url := uitest.StartSim(t, hubsim.Options{})
+	if err := sim.SetSCIM(hubsim.DemoOrg, false); err != nil {
+		t.Fatal(err)
+	}
+	d := uitest.New(t, ui.Options{Session: uitest.Session(t, url, hubsim.DemoUser, hubsim.DemoPassword)}, 120, 40)
+	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	d.Key(":")
+	d.Type("settings scim")
+	d.Key("enter")
+	d.Until("the reason", func() bool { return strings.Contains(d.Screen(), "SCIM is not available.") })
+	s := strings.Join(strings.Fields(d.Screen()), " ") // the words, whatever the wrapping
+	if strings.Count(s, "SCIM is not enabled for acme") != 1 || !strings.Contains(s, "in the organization's SSO connection") {
+		t.Fatalf("not said with the Hub's words:\n%s", s)
+	}
+	if strings.Contains(s, "deactivate") {
+		t.Fatalf("offers to deactivate without SCIM:\n%s", s)
 	}
 }
