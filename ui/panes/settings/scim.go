@@ -241,9 +241,9 @@ func (s *SCIM) View(env pane.Env, w, h int) string {
 	cfg := d.config
 	var out []string
 	out = append(out, "", "  "+th.Title.Render("SCIM 2.0 provisioning of "+sanitize.String(s.org)))
-	out = append(out, "  "+sanitize.String(fmt.Sprintf("provider: patch %s · bulk %s · filter %s (max %d) · sort %s · etag %s · auth %s",
+	out = append(out, "  "+text.Truncate(sanitize.String(fmt.Sprintf("provider: patch %s · bulk %s · filter %s (max %d) · sort %s · etag %s · auth %s",
 		yes(cfg.Patch.Supported), yes(cfg.Bulk.Supported), yes(cfg.Filter.Supported), cfg.Filter.MaxResults, yes(cfg.Sort.Supported),
-		yes(cfg.ETag.Supported), text.OrDash(cfg.AuthenticationSchemes.Name))))
+		yes(cfg.ETag.Supported), text.OrDash(cfg.AuthenticationSchemes.Name))), w-2))
 	var types, schemas []string
 	for _, t := range d.types {
 		types = append(types, t.Name+" at "+t.Endpoint)
@@ -251,8 +251,8 @@ func (s *SCIM) View(env pane.Env, w, h int) string {
 	for _, sc := range d.schems {
 		schemas = append(schemas, fmt.Sprintf("%s (%d attributes)", text.OrDash(sc.Name), len(sc.Attributes)))
 	}
-	out = append(out, "  "+sanitize.String("resource types: "+text.OrDash(strings.Join(types, ", "))))
-	out = append(out, "  "+sanitize.String("schemas: "+text.OrDash(strings.Join(schemas, ", "))), "")
+	out = append(out, "  "+text.Truncate(sanitize.String("resource types: "+text.OrDash(strings.Join(types, ", "))), w-2))
+	out = append(out, "  "+text.Truncate(sanitize.String("schemas: "+text.OrDash(strings.Join(schemas, ", "))), w-2), "")
 	out = append(out, "  "+th.Title.Render(fmt.Sprintf("Provisioned users (%d)", len(d.users))))
 	detail := 6
 	room := max(1, h-len(out)-detail-1)

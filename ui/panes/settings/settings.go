@@ -374,7 +374,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 			row += th.Warn.Render(fmt.Sprintf("  (was %s, not saved)", onOff(was)))
 		}
 		b.WriteString("  " + row + "\n")
-		b.WriteString("        " + th.Dim.Render(s.help) + "\n")
+		b.WriteString("        " + th.Dim.Render(text.Truncate(s.help, w-8)) + "\n")
 	}
 	if ram := p.edit.ram; ram != nil {
 		if len(ram.CustomRegistries) == 0 {
