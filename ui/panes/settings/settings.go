@@ -120,6 +120,9 @@ type openSCIM struct{}
 // New is the pane before its first visit.
 func New() *Pane { return &Pane{} }
 
+// Pages are the pages pushed over Settings, for the keymap.
+func (p *Pane) Pages() []pane.Pane { return []pane.Pane{&SCIM{}} }
+
 // Kind is state.Settings.
 func (p *Pane) Kind() state.Kind { return state.Settings }
 
