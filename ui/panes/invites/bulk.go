@@ -235,7 +235,7 @@ func (p *Pane) showReview(env pane.Env, r *run) {
 	}
 	s.head = append(s.head, line{sum, toneNormal})
 	for _, g := range r.groups() {
-		s.head = append(s.head, line{"  " + groupWords(g), toneDim})
+		s.head = append(s.head, line{"· " + groupWords(g), toneDim})
 	}
 	switch {
 	case len(res.Rows) == 0 && len(res.Problems) == 0:
