@@ -59,6 +59,7 @@ func exporters() map[string]exporter {
 	return map[string]exporter{
 		"repos":   reposExporter(),
 		"tags":    tagsExporter(),
+		"access":  accessExporter(),
 		"tokens":  tokensExporter(),
 		"members": membersExporter(),
 		"teams":   teamsExporter(),
