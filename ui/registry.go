@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/panes/access"
 	"github.com/hubtui/hubtui/ui/panes/invites"
 	"github.com/hubtui/hubtui/ui/panes/members"
 	"github.com/hubtui/hubtui/ui/panes/placeholder"
@@ -28,5 +29,6 @@ func Registry() []pane.Entry {
 		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
 		settings.Entry(),
 		search.Entry(),
+		access.Entry(),
 	}
 }
