@@ -310,10 +310,9 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 		wait := min(max(t.interval, 2*time.Second)<<min(t.errs-1, 5), 2*t.cfg.MaxInterval)
 		var rl *hubclient.RateLimitError
 		if errors.As(err, &rl) {
+			// The client has turned a missing Retry-After into the
+			// time until the window resets.
 			wait = max(rl.RetryAfter, time.Second)
-			if d := rl.Reset.Sub(now); !rl.Reset.IsZero() && d > wait {
-				wait = d
-			}
 			t.retryUntil = now.Add(wait)
 		}
 		t.next = now.Add(wait)
