@@ -54,8 +54,14 @@ func TestTailAgainstHubsim(t *testing.T) {
 	run(func() bool { return time.Since(start) > 6*time.Second })
 	sim.Close() // activity stops; catch up with what is there
 	sim.SetFaults(hubsim.Faults{})
-	run(tail.CaughtUp)
-	run(tail.CaughtUp) // once more after the activity goroutine's last step
+	time.Sleep(200 * time.Millisecond) // the generator's last step is done
+	tail.Wake(time.Now())
+	polled := false
+	run(func() bool { // at least one read after the last event
+		done := polled && tail.CaughtUp()
+		polled = true
+		return done
+	})
 	want := sim.OrgAuditTail(hubsim.DemoOrg, 1<<30)
 	count := map[string]int{}
 	n := 0
