@@ -26,7 +26,9 @@ func TestAccessReview(t *testing.T) {
 	d.Key(":")
 	d.Type("access acme/web")
 	d.Key("enter")
-	d.Until("one repository", func() bool { return strings.Contains(d.Screen(), " grants · loaded") && p.L.Scope() == "acme|acme/web" })
+	d.Until("one repository", func() bool {
+		return strings.Contains(d.Screen(), " grants · loaded") && p.L.Scope() == "acme|acme/web"
+	})
 	for _, g := range p.L.Coll().Snapshot() {
 		if g.Repository != "acme/web" && g.Repository != "*" {
 			t.Fatalf("a grant of another repository: %+v", g)
