@@ -242,3 +242,49 @@ func TestEndToEndAgainstAFaultyHub(t *testing.T) {
 	}
 	t.Fatalf("hubtui did not exit after q; screen:\n%s", tm.screen())
 }
+
+// TestEndToEndBulkInviteInTmux invites two people in bulk in the demo
+// (check, the Hub's dry run, send), sees them pending, and cancels one.
+func TestEndToEndBulkInviteInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin := buildBinary(t)
+	cfg := filepath.Join(t.TempDir(), "none.yaml")
+	tm := newTmux(t, 120, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --demo; sleep 30", filepath.Dir(cfg), bin))
+	tm.waitFor("the repositories", contains("org: acme", " repositories"))
+	tm.send("5")
+	tm.waitFor("the invites", contains("pending invites · loaded"))
+	tm.send("n")
+	tm.waitFor("the paste area", contains("ctrl+s check the list"))
+	tm.send("-l", "walk-one@acme.example")
+	tm.send("Enter")
+	tm.send("-l", "walk-two@acme.example")
+	tm.send("C-s")
+	tm.waitFor("the check", contains("2 to invite", "line 2: walk-two@acme.example"))
+	tm.send("Enter")
+	tm.waitFor("the dry run", contains("Nothing has been sent yet", "walk-one@acme.example — will be invited"))
+	tm.send("Enter")
+	tm.waitFor("the results", contains("Invited 2 of 2", "sent 2 invites to acme"))
+	tm.send("Escape")
+	tm.send("/")
+	tm.send("-l", "'walk-")
+	tm.send("Enter")
+	tm.waitFor("both pending", contains(`filter "'walk-": 2`, "walk-one@acme.example", "walk-two@acme.example"))
+	tm.send("/")
+	tm.send("-l", "one")
+	tm.send("Enter")
+	tm.waitFor("one of them", contains(`filter "'walk-one": 1`))
+	tm.send("D")
+	tm.waitFor("the question", contains("Cancel the invite of walk-one@acme.example?"))
+	tm.send("y")
+	tm.waitFor("the cancel", contains("cancelled 1 invites of acme", `filter "'walk-one": 0`))
+	tm.send("Escape") // the results
+	tm.waitFor("the results to close", func(s string) bool { return !strings.Contains(s, "enter/esc/q close") })
+	tm.send("Escape") // the filter
+	tm.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, `filter "'walk-one"`) })
+	tm.send("/")
+	tm.send("-l", "'walk-")
+	tm.send("Enter")
+	tm.waitFor("one left", contains(`filter "'walk-": 1`, "walk-two@acme.example"))
+}
