@@ -60,6 +60,7 @@ func exporters() map[string]exporter {
 		"repos":   reposExporter(),
 		"tags":    tagsExporter(),
 		"access":  accessExporter(),
+		"audit":   auditExporter(),
 		"tokens":  tokensExporter(),
 		"members": membersExporter(),
 		"teams":   teamsExporter(),

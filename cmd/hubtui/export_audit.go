@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state/audit"
+	"github.com/hubtui/hubtui/ui/sanitize"
+)
+
+// auditFlags are the flags of `hubtui export audit`.
+type auditFlags struct {
+	since, from, to     string
+	action, actor, name string
+	follow              bool
+	checkpoint          string
+	pollFloor           time.Duration // tests: the fastest poll
+}
+
+// auditExporter is `hubtui export audit --org ORG [--since 24h | --from T
+// --to T] [--action A] [--actor U] [--name N] [--follow] [--checkpoint F]`:
+// events oldest to newest, each exactly once (state/audit). With --follow
+// it streams new events until SIGINT or SIGTERM, then exits 0; with
+// --checkpoint it records after each write what it has delivered, so a
+// restarted export goes on from there with nothing lost or repeated.
+func auditExporter() exporter {
+	var f auditFlags
+	return exporter{
+		usage: "audit --org ORG [--since 24h|--from T --to T] [--action A] [--actor U] [--name N] [--follow] [--checkpoint FILE]",
+		flags: func(fs *flag.FlagSet) func() error {
+			fs.StringVar(&f.since, "since", "", "how far back to start: 24h, 7d, 90m (default 24h)")
+			fs.StringVar(&f.from, "from", "", "start at this time (RFC 3339)")
+			fs.StringVar(&f.to, "to", "", "end at this time (RFC 3339)")
+			fs.StringVar(&f.action, "action", "", "only this action (repo.tag.push)")
+			fs.StringVar(&f.actor, "actor", "", "only events by this user")
+			fs.StringVar(&f.name, "name", "", "only events about this object")
+			fs.BoolVar(&f.follow, "follow", false, "keep streaming new events until interrupted")
+			fs.StringVar(&f.checkpoint, "checkpoint", "", "file recording what was delivered; a restart goes on from it")
+			fs.DurationVar(&f.pollFloor, "poll-min", 0, "fastest poll while events arrive (default 1s)")
+			return func() error {
+				if f.since != "" && f.from != "" {
+					return errors.New("--since and --from cannot both be given")
+				}
+				if f.to != "" && f.follow {
+					return errors.New("--to and --follow cannot both be given: a follow has no end")
+				}
+				return nil
+			}
+		},
+		run: func(ctx context.Context, x *exportRun) error { return exportAudit(ctx, x, f) },
+	}
+}
+
+// parseSince reads 24h, 90m, 7d.
+func parseSince(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("--since %q: a number of days like 7d, or a duration like 24h", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--since %q: a duration like 24h or 90m, or days like 7d", s)
+	}
+	return d, nil
+}
+
+func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
+	if x.org == "" {
+		return usageError{"--org is required"}
+	}
+	now := time.Now()
+	cfg := audit.Config{Org: x.org, Filter: audit.Filter{Action: f.action, Actor: f.actor, Name: f.name}, MinInterval: f.pollFloor}
+	switch {
+	case f.from != "":
+		t, err := time.Parse(time.RFC3339, f.from)
+		if err != nil {
+			return usageError{fmt.Sprintf("--from %q: a time like 2026-12-01T00:00:00Z", f.from)}
+		}
+		cfg.From = t
+	default:
+		since := "24h"
+		if f.since != "" {
+			since = f.since
+		}
+		d, err := parseSince(since)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.From = now.Add(-d)
+	}
+	if f.to != "" {
+		t, err := time.Parse(time.RFC3339, f.to)
+		if err != nil {
+			return usageError{fmt.Sprintf("--to %q: a time like 2026-12-02T00:00:00Z", f.to)}
+		}
+		cfg.To = t
+	}
+	tail := audit.New(cfg, now)
+	if f.checkpoint != "" {
+		b, err := os.ReadFile(f.checkpoint)
+		switch {
+		case err == nil:
+			var cp audit.Checkpoint
+			if err := json.Unmarshal(b, &cp); err != nil {
+				return fmt.Errorf("checkpoint %s: %w", f.checkpoint, err)
+			}
+			if tail, err = audit.Resume(cfg, cp, now); err != nil {
+				return fmt.Errorf("checkpoint %s: %w", f.checkpoint, err)
+			}
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	w := newAuditWriter(x.stdout, x.format)
+	written := 0
+	for {
+		if !f.follow && (tail.Finished() || (cfg.To.IsZero() && tail.CaughtUp())) {
+			break
+		}
+		q, at := tail.Next(time.Now())
+		if wait := time.Until(at); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return w.flush() // interrupted: what was delivered is written and recorded
+			case <-time.After(wait):
+			}
+		}
+		logs, resp, err := x.c.Audit.List(ctx, x.org, q.Options())
+		if ctx.Err() != nil {
+			return w.flush()
+		}
+		if resp != nil {
+			tail.ObserveRate(resp.Rate)
+		}
+		var ae *hubclient.APIError
+		if errors.As(err, &ae) && (ae.StatusCode == 401 || ae.StatusCode == 403 || ae.StatusCode == 404) {
+			return fmt.Errorf("audit log of %s: %w", x.org, err)
+		}
+		events := tail.Done(q, logs, err, time.Now())
+		for _, e := range events {
+			if err := w.write(e); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+		written += len(events)
+		if len(events) > 0 {
+			if err := w.flush(); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			if f.checkpoint != "" {
+				if err := saveCheckpoint(f.checkpoint, tail.Checkpoint()); err != nil {
+					return err
+				}
+			}
+		}
+		st := tail.Status()
+		x.step("export: %d events of %s, watermark %s, %d requests", written, sanitize.String(x.org), st.Watermark.Format(time.RFC3339), st.Requests)
+	}
+	x.step("")
+	x.done("export: %d events of %s", written, sanitize.String(x.org))
+	return w.flush()
+}
+
+// saveCheckpoint writes cp to path through a temporary file and a rename,
+// so a crash leaves the old checkpoint or the new one, never half of one.
+func saveCheckpoint(path string, cp audit.Checkpoint) error {
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".hubtui-checkpoint-*")
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
+// auditWriter writes events as JSONL or CSV (json writes JSONL too: a
+// stream has no end to close an array at).
+type auditWriter struct {
+	w      io.Writer
+	csv    *csv.Writer
+	header bool
+}
+
+func newAuditWriter(w io.Writer, format string) *auditWriter {
+	a := &auditWriter{w: w}
+	if format == "csv" {
+		a.csv = csv.NewWriter(w)
+	}
+	return a
+}
+
+func (a *auditWriter) write(e hubclient.AuditLog) error {
+	if a.csv == nil {
+		return writeJSON(a.w, e, "")
+	}
+	if !a.header {
+		a.header = true
+		_ = a.csv.Write([]string{"timestamp", "action", "actor", "name", "description", "data"})
+	}
+	data, _ := json.Marshal(e.Data)
+	return a.csv.Write([]string{e.Timestamp.UTC().Format(time.RFC3339), csvSafe(e.Action), csvSafe(e.Actor), csvSafe(e.Name),
+		csvSafe(e.ActionDescription), csvSafe(string(data))})
+}
+
+func (a *auditWriter) flush() error {
+	if a.csv != nil {
+		a.csv.Flush()
+		return a.csv.Error()
+	}
+	return nil
+}
