@@ -1,12 +1,11 @@
 package ui
 
 import (
-	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/panes/access"
+	"github.com/hubtui/hubtui/ui/panes/audit"
 	"github.com/hubtui/hubtui/ui/panes/invites"
 	"github.com/hubtui/hubtui/ui/panes/members"
-	"github.com/hubtui/hubtui/ui/panes/placeholder"
 	"github.com/hubtui/hubtui/ui/panes/repos"
 	"github.com/hubtui/hubtui/ui/panes/search"
 	"github.com/hubtui/hubtui/ui/panes/settings"
@@ -26,7 +25,7 @@ func Registry() []pane.Entry {
 		members.Entry(),
 		invites.Entry(),
 		tokens.Entry(),
-		placeholder.Entry(state.Audit, "Audit", "audit log", "The organization's audit log, tailing live, filterable by action, actor and repository."),
+		audit.Entry(),
 		settings.Entry(),
 		search.Entry(),
 		access.Entry(),

@@ -1,0 +1,433 @@
+// Package audit is the Audit pane: the organization's audit log, newest
+// first, and a live tail (f) that shows each new event exactly once
+// (state/audit), new rows marked, with space to pause the display while
+// collection goes on. enter opens an event with its data.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/state"
+	saudit "github.com/hubtui/hubtui/state/audit"
+	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/sanitize"
+	"github.com/hubtui/hubtui/ui/text"
+)
+
+// Entry is the pane's registry line.
+func Entry() pane.Entry {
+	return pane.Entry{Kind: state.Audit, Title: "Audit", Command: "audit", Usage: "audit", Help: "the organization's audit log, live",
+		New: func() pane.Pane { return New() }}
+}
+
+// Actions of the pane.
+const (
+	ActFollow = "follow"
+	ActPause  = "pause"
+	ActUTC    = "utc"
+)
+
+// firstPage is how many events the pane opens with.
+const firstPage = 100
+
+// highlightFor is how long a new row stays marked.
+const highlightFor = 5 * time.Second
+
+// Pane is the audit log.
+type Pane struct {
+	ring      *saudit.Ring
+	tail      *saudit.Tail
+	org       string
+	loaded    bool
+	loading   bool
+	err       error
+	gen       uint64 // the load or follow in flight; others' answers are dropped
+	following bool
+	paused    bool
+	unseen    int // delivered while paused
+	utc       bool
+	cursor    int
+	arrived   map[string]time.Time // Key → when it arrived, for the highlight
+	cancel    context.CancelFunc
+	height    int
+	// pendingRun is the tail's request waiting for its tick.
+	pendingRun func() tea.Msg
+}
+
+// New is the pane before anything is loaded.
+func New() *Pane {
+	return &Pane{ring: saudit.NewRing(saudit.DefaultBuffer), arrived: map[string]time.Time{}}
+}
+
+// Kind is state.Audit.
+func (p *Pane) Kind() state.Kind { return state.Audit }
+
+// Title names the tab.
+func (p *Pane) Title() string { return "Audit" }
+
+// Busy reports a load in flight.
+func (p *Pane) Busy() bool { return p.loading }
+
+// Selected is the object of the event under the cursor.
+func (p *Pane) Selected() (string, bool) {
+	e, ok := p.event(p.cursor)
+	return e.Name, ok
+}
+
+type pageMsg struct {
+	gen  uint64
+	logs []hubclient.AuditLog
+	err  error
+}
+
+type tickMsg struct{ gen uint64 }
+
+type tailMsg struct {
+	gen  uint64
+	q    saudit.Query
+	logs []hubclient.AuditLog
+	resp *hubclient.Response
+	err  error
+}
+
+// Enter loads the newest page once per org; a follow goes on.
+func (p *Pane) Enter(env pane.Env) tea.Cmd {
+	if p.org != env.Org() {
+		p.stop()
+		p.ring.Reset()
+		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
+	}
+	if p.following {
+		return p.poll(env)
+	}
+	if p.loaded || p.loading {
+		return nil
+	}
+	return p.load(env)
+}
+
+// Leave stops requests; a follow is resumed on the next visit.
+func (p *Pane) Leave(pane.Env) { p.stop() }
+
+func (p *Pane) stop() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.gen++
+	p.loading = false
+}
+
+func (p *Pane) load(env pane.Env) tea.Cmd {
+	c := env.Client()
+	if c == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel, p.loading, p.err = cancel, true, nil
+	p.gen = env.NextGen()
+	gen, org := p.gen, p.org
+	return func() tea.Msg {
+		logs, _, err := c.Audit.List(ctx, org, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: 1, PageSize: firstPage}})
+		return pageMsg{gen: gen, logs: logs, err: err}
+	}
+}
+
+// poll waits for the tail's next request, then makes it.
+func (p *Pane) poll(env pane.Env) tea.Cmd {
+	c := env.Client()
+	if c == nil || p.tail == nil {
+		return nil
+	}
+	p.gen = env.NextGen()
+	gen := p.gen
+	q, at := p.tail.Next(time.Now())
+	org := p.org
+	run := func() tea.Msg {
+		logs, resp, err := c.Audit.List(context.Background(), org, q.Options())
+		return tailMsg{gen: gen, q: q, logs: logs, resp: resp, err: err}
+	}
+	if wait := time.Until(at); wait > 0 {
+		p.pendingRun = run
+		return tea.Tick(wait, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	}
+	return run
+}
+
+// Update takes the page, the tail's answers and its ticks.
+func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case pageMsg:
+		if m.gen != p.gen {
+			return nil
+		}
+		p.loading = false
+		if m.err != nil {
+			p.err = m.err
+			if !errors.Is(m.err, context.Canceled) {
+				env.Fail("load audit", fmt.Errorf("audit log of %s: %w", p.org, m.err))
+			}
+			return nil
+		}
+		p.loaded = true
+		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
+			p.ring.Push(m.logs[i])
+		}
+		p.tail = saudit.New(saudit.Config{Org: p.org}, time.Now())
+		p.tail.Seed(m.logs)
+		env.Clear("load audit")
+		return nil
+	case tickMsg:
+		if m.gen != p.gen || !p.following || p.pendingRun == nil {
+			return nil
+		}
+		run := p.pendingRun
+		p.pendingRun = nil
+		return run
+	case tailMsg:
+		if m.gen != p.gen || !p.following {
+			return nil
+		}
+		if m.resp != nil {
+			p.tail.ObserveRate(m.resp.Rate)
+		}
+		now := time.Now()
+		evs := p.tail.Done(m.q, m.logs, m.err, now)
+		p.ring.Push(evs...)
+		for _, e := range evs {
+			p.arrived[e.Key()] = now
+		}
+		if p.paused {
+			p.unseen += len(evs)
+		} else if p.cursor > 0 {
+			p.cursor += len(evs) // the view stays on the row it was on, unless at the top edge
+		}
+		for k, at := range p.arrived {
+			if now.Sub(at) > highlightFor {
+				delete(p.arrived, k)
+			}
+		}
+		return p.poll(env)
+	}
+	return nil
+}
+
+// Move moves the cursor over what is on display.
+func (p *Pane) Move(_ pane.Env, act string) {
+	n := p.shown()
+	half := max(1, p.height/2)
+	switch act {
+	case pane.ActUp:
+		p.cursor--
+	case pane.ActDown:
+		p.cursor++
+	case pane.ActTop:
+		p.cursor = 0
+	case pane.ActBottom:
+		p.cursor = n - 1
+	case pane.ActPageDown, pane.ActHalfDown:
+		p.cursor += half
+	case pane.ActPageUp, pane.ActHalfUp:
+		p.cursor -= half
+	}
+	p.cursor = max(0, min(p.cursor, n-1))
+}
+
+// shown is how many events are on display (while paused, those before the pause).
+func (p *Pane) shown() int { return p.ring.Len() - p.unseen }
+
+// event is the i-th row on display.
+func (p *Pane) event(i int) (hubclient.AuditLog, bool) {
+	if i < 0 || i >= p.shown() {
+		return hubclient.AuditLog{}, false
+	}
+	return p.ring.Newest(i + p.unseen), true
+}
+
+// Bindings: follow, pause, UTC, open, refresh.
+func (p *Pane) Bindings(env pane.Env) []pane.Binding {
+	e, ok := p.event(p.cursor)
+	followHelp, followShort := "follow the log live", "follow"
+	if p.following {
+		followHelp, followShort = "stop following", "stop"
+	}
+	pauseHelp := "pause the display (collection goes on)"
+	if p.paused {
+		pauseHelp = fmt.Sprintf("show the %d new events", p.unseen)
+	}
+	return []pane.Binding{
+		{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "the event with its data", Short: "open", Group: pane.GroupPanes,
+			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { env.Push(&Detail{e: e, utc: p.utc}); return nil }},
+		{Action: ActFollow, Keys: []string{"f"}, Help: followHelp, Short: followShort, Group: pane.GroupGeneral,
+			Disabled: map[bool]string{true: "", false: "the log is still loading"}[p.tail != nil], Run: func() tea.Cmd {
+				p.following = !p.following
+				if !p.following {
+					p.stop()
+					p.paused, p.unseen = false, 0
+					return nil
+				}
+				return p.poll(env)
+			}},
+		{Action: ActPause, Keys: []string{"space"}, Help: pauseHelp, Short: "pause", Group: pane.GroupGeneral,
+			Disabled: map[bool]string{true: "", false: "not following (f follows)"}[p.following], Run: func() tea.Cmd {
+				p.paused = !p.paused
+				if !p.paused {
+					p.unseen, p.cursor = 0, 0
+				}
+				return nil
+			}},
+		{Action: ActUTC, Keys: []string{"t"}, Help: "times in UTC / local", Short: "utc", Group: pane.GroupGeneral,
+			Run: func() tea.Cmd { p.utc = !p.utc; return nil }},
+		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "load the newest page again", Short: "refresh", Group: pane.GroupGeneral,
+			Run: func() tea.Cmd {
+				p.stop()
+				p.ring.Reset()
+				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
+				return p.load(env)
+			}},
+	}
+}
+
+// Status says what the tail does.
+func (p *Pane) Status(env pane.Env) string {
+	switch {
+	case p.loading:
+		return env.Spinner() + " loading the audit log…"
+	case p.err != nil:
+		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
+	}
+	s := fmt.Sprintf("%d events held", p.ring.Len())
+	if ev := p.ring.Evicted(); ev > 0 {
+		s += fmt.Sprintf(" (%d older left memory)", ev)
+	}
+	if p.following && p.tail != nil {
+		st := p.tail.Status()
+		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
+		if st.Behind {
+			s += fmt.Sprintf(" · falling behind by %s (~%d events)", st.Lag.Round(time.Second), st.BehindEvents)
+		}
+		if p.paused {
+			s += fmt.Sprintf(" · paused, %d new", p.unseen)
+		}
+	}
+	return s
+}
+
+func (p *Pane) when(t time.Time) string {
+	if p.utc {
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+// View draws the rows on screen only.
+func (p *Pane) View(env pane.Env, w, h int) string {
+	th := env.Theme()
+	p.height = h - 1
+	if p.err != nil && p.ring.Len() == 0 {
+		return "\n  " + th.Error.Render(pane.Describe(p.err))
+	}
+	head := fmt.Sprintf("   %-20s %-18s %-28s %-30s %s", "TIME", "ACTOR", "ACTION", "OBJECT", "DESCRIPTION")
+	out := []string{th.Label.Render(text.Truncate(head, w))}
+	rows := h - 1
+	first := max(0, min(p.cursor-rows/2, p.shown()-rows))
+	now := time.Now()
+	for i := first; i < min(p.shown(), first+rows); i++ {
+		e, _ := p.event(i)
+		cur, mark := " ", " "
+		if at, ok := p.arrived[e.Key()]; ok && now.Sub(at) < highlightFor {
+			mark = "+" // new: arrived a moment ago
+		}
+		if i == p.cursor {
+			cur = ">"
+		}
+		line := fmt.Sprintf("%s%s %-20s %-18s %-28s %-30s %s", cur, mark, p.when(e.Timestamp), text.Truncate(sanitize.String(e.Actor), 18),
+			text.Truncate(sanitize.String(e.Action), 28), text.Truncate(sanitize.String(e.Name), 30), sanitize.String(e.ActionDescription))
+		line = text.Truncate(line, w)
+		switch {
+		case i == p.cursor:
+			line = th.Key.Render(line)
+		case mark == "+":
+			line = th.OK.Render(line)
+		}
+		out = append(out, line)
+	}
+	if p.shown() == 0 && p.loaded {
+		out = append(out, "  "+th.Dim.Render("No events yet. f follows the log."))
+	}
+	return strings.Join(out, "\n")
+}
+
+// Detail is one event with every field and its data.
+type Detail struct {
+	e   hubclient.AuditLog
+	utc bool
+}
+
+// Kind is state.Audit.
+func (d *Detail) Kind() state.Kind { return state.Audit }
+
+// Title is the action.
+func (d *Detail) Title() string { return d.e.Action }
+
+// Enter does nothing: the event is held.
+func (d *Detail) Enter(pane.Env) tea.Cmd { return nil }
+
+// Leave does nothing.
+func (d *Detail) Leave(pane.Env) {}
+
+// Update takes nothing.
+func (d *Detail) Update(pane.Env, tea.Msg) tea.Cmd { return nil }
+
+// Bindings: open the object in its pane.
+func (d *Detail) Bindings(env pane.Env) []pane.Binding {
+	name := d.e.Name
+	isRepo := strings.Contains(name, "/")
+	why := ""
+	if !isRepo {
+		why = "the object is not a repository"
+	}
+	return []pane.Binding{{Action: "open_object", Keys: []string{"o"}, Help: "the repository in the Tags pane", Short: "open object", Group: pane.GroupPanes,
+		Disabled: why, Run: func() tea.Cmd { env.Open(state.Tags, name); return nil }}}
+}
+
+// Status is the time.
+func (d *Detail) Status(pane.Env) string { return d.e.Timestamp.UTC().Format(time.RFC3339) }
+
+// View draws every field.
+func (d *Detail) View(env pane.Env, w, h int) string {
+	th := env.Theme()
+	field := func(l, v string) string {
+		return th.Label.Render(fmt.Sprintf("  %-13s", l)) + text.Truncate(sanitize.String(v), max(10, w-17))
+	}
+	at := d.e.Timestamp.Local().Format("2006-01-02 15:04:05 MST")
+	if d.utc {
+		at = d.e.Timestamp.UTC().Format(time.RFC3339)
+	}
+	out := []string{"", "  " + th.Title.Render(sanitize.String(d.e.Action)), "",
+		field("Time", at), field("Actor", d.e.Actor), field("Object", d.e.Name), field("Account", d.e.Account),
+		field("Description", d.e.ActionDescription), "", "  " + th.Title.Render("Data")}
+	keys := make([]string, 0, len(d.e.Data))
+	for k := range d.e.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, field(k, d.e.Data[k]))
+	}
+	if len(keys) == 0 {
+		out = append(out, "  "+th.Dim.Render("none"))
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	return strings.Join(out, "\n")
+}

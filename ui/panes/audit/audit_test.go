@@ -1,0 +1,64 @@
+package audit_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/hubclient/hubsim"
+	"github.com/hubtui/hubtui/state"
+	"github.com/hubtui/hubtui/ui"
+	"github.com/hubtui/hubtui/ui/internal/uitest"
+	"github.com/hubtui/hubtui/ui/panes/audit"
+)
+
+// TestFollowShowsANewEventOnce: the pane opens on the newest events; f
+// follows; a change made meanwhile arrives once, marked new; space pauses
+// the display while collection goes on.
+func TestFollowShowsANewEventOnce(t *testing.T) {
+	// The tail works on the wall clock: the simulator does too here.
+	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
+	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
+	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now}, 140, 40)
+	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	d.Key("7")
+	d.Until("the log", func() bool { return strings.Contains(d.Screen(), " events held") })
+	p := uitest.Pane[*audit.Pane](d, state.Audit)
+	if !strings.Contains(d.Screen(), "TIME") || !strings.Contains(d.Screen(), "ACTION") {
+		t.Fatalf("no table:\n%s", d.Screen())
+	}
+	d.Key("f")
+	d.Until("following", func() bool { return strings.Contains(d.Screen(), "following every") })
+	desc := "made while the audit pane follows"
+	if _, _, err := sess.Client.Repos.Update(context.Background(), "acme", "web", &hubclient.RepositoryUpdateRequest{Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	d.UntilWithin(30*time.Second, "the event", func() bool {
+		for _, l := range strings.Split(d.Screen(), "\n") {
+			if len(l) > 1 && l[1] == '+' && strings.Contains(l, "acme/web") && strings.Contains(l, "repo.update_description") {
+				return true
+			}
+		}
+		return false
+	})
+	count := 0
+	for _, l := range strings.Split(d.Screen(), "\n") {
+		if len(l) > 1 && l[1] == '+' && strings.Contains(l, "repo.update_description") && strings.Contains(l, "acme/web") {
+			count++
+		}
+	}
+	if count != 1 {
+		t.Fatalf("the change shows %d times as new:\n%s", count, d.Screen())
+	}
+	d.Key("space")
+	if !strings.Contains(d.Screen(), "paused, 0 new") {
+		t.Fatalf("space did not pause:\n%s", d.Screen())
+	}
+	_ = p
+	d.Key("f")
+	if strings.Contains(d.Screen(), "following every") {
+		t.Fatalf("f did not stop:\n%s", d.Screen())
+	}
+}
