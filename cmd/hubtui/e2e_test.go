@@ -288,3 +288,32 @@ func TestEndToEndBulkInviteInTmux(t *testing.T) {
 	tm.send("Enter")
 	tm.waitFor("one left", contains(`filter "'walk-": 1`, "walk-two@acme.example"))
 }
+
+// TestEndToEndAuditFollowInTmux opens Audit in the demo, follows, makes a
+// change in the Repos pane and sees its event arrive.
+func TestEndToEndAuditFollowInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin := buildBinary(t)
+	cfg := filepath.Join(t.TempDir(), "none.yaml")
+	tm := newTmux(t, 140, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --demo; sleep 30", filepath.Dir(cfg), bin))
+	tm.waitFor("the repositories", contains("org: acme", " repositories · loaded"))
+	tm.send("7")
+	tm.waitFor("the log", contains(" events held", "ACTION"))
+	tm.send("f")
+	tm.waitFor("following", contains("following every"))
+	tm.send("1")
+	tm.send("/")
+	tm.send("-l", "^billing$")
+	tm.send("Enter")
+	tm.waitFor("billing", contains(`filter "^billing$": 1`))
+	tm.send("e")
+	tm.waitFor("the description prompt", contains("Description of acme/billing"))
+	tm.send("C-u")
+	tm.send("-l", "changed in the tmux walk")
+	tm.send("Enter")
+	tm.waitFor("the change", contains("saved the description of acme/billing"))
+	tm.send("7")
+	tm.waitFor("its event", contains("repo.update_description", "acme/billing", "updated the description"))
+}
