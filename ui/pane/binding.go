@@ -93,3 +93,25 @@ func Gate(env Env, min Role, selected bool) string {
 	}
 	return ""
 }
+
+// Scroll is the first line of a page scrolled by a movement action from
+// pos, with height lines on screen; the bottom is clamped by the page's
+// View, which knows how long it is.
+func Scroll(pos, height int, act string) int {
+	half := max(1, height/2)
+	switch act {
+	case ActUp:
+		return max(0, pos-1)
+	case ActDown:
+		return pos + 1
+	case ActTop:
+		return 0
+	case ActBottom:
+		return 1 << 30
+	case ActPageDown, ActHalfDown:
+		return pos + half
+	case ActPageUp, ActHalfUp:
+		return max(0, pos-half)
+	}
+	return pos
+}

@@ -295,23 +295,7 @@ func (d *Detail) setInfo(info *hubclient.RepositoryInfo) {
 }
 
 // Move scrolls the page.
-func (d *Detail) Move(_ pane.Env, act string) {
-	half := max(1, d.height/2)
-	switch act {
-	case pane.ActUp:
-		d.scroll = max(0, d.scroll-1)
-	case pane.ActDown:
-		d.scroll++
-	case pane.ActTop:
-		d.scroll = 0
-	case pane.ActBottom:
-		d.scroll = 1 << 30 // View clamps it
-	case pane.ActPageDown, pane.ActHalfDown:
-		d.scroll += half
-	case pane.ActPageUp, pane.ActHalfUp:
-		d.scroll = max(0, d.scroll-half)
-	}
-}
+func (d *Detail) Move(_ pane.Env, act string) { d.scroll = pane.Scroll(d.scroll, d.height, act) }
 
 // Status says what is loading, else the list's counts.
 func (d *Detail) Status(env pane.Env) string {
