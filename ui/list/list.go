@@ -510,9 +510,23 @@ func (l *List[T]) MarkWhere(rule string, keep func(T) bool) int {
 // HelpClearFilter is the help of the list's esc while a filter is set.
 const HelpClearFilter = "clear the filter"
 
+// Chosen is what a change on the list applies to: the ids of the marked
+// rows, else the id of the row under the cursor (none when empty).
+func (l *List[T]) Chosen() []string {
+	if ids := l.Marked(); len(ids) > 0 {
+		return ids
+	}
+	if v, ok := l.Selected(); ok {
+		return []string{l.spec.ID(v)}
+	}
+	return nil
+}
+
 // Move applies a movement action to the table.
-func (l *List[T]) Move(_ pane.Env, act string) {
-	t := l.tbl
+func (l *List[T]) Move(_ pane.Env, act string) { MoveTable(l.tbl, act) }
+
+// MoveTable applies a movement action to t (a pane drawing its own table).
+func MoveTable(t *table.Table, act string) {
 	switch act {
 	case pane.ActUp:
 		t.MoveUp(1)

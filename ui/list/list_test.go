@@ -59,3 +59,24 @@ func TestStalePagesAreDropped(t *testing.T) {
 		t.Fatalf("the current load: %+v %v", l.coll.Items, l.coll.Status)
 	}
 }
+
+func TestChosenIsTheMarksElseTheCursor(t *testing.T) {
+	env := &testEnv{cache: state.NewCache(0)}
+	l := New(testSpec())
+	l.Open(env, "acme")
+	if got := l.Chosen(); got != nil {
+		t.Fatalf("empty list: %v", got)
+	}
+	gen := l.coll.Begin(env.NextGen())
+	l.Update(env, pageMsg[item]{key: l.coll.Key, gen: gen, page: 1, items: []item{{"a"}, {"b"}, {"c"}}, total: 3})
+	l.Update(env, doneMsg{key: l.coll.Key, gen: gen})
+	l.tbl.SetCursor(1)
+	if got := l.Chosen(); len(got) != 1 || got[0] != "b" {
+		t.Fatalf("no marks: %v, want the cursor's b", got)
+	}
+	l.tbl.ToggleMark(0)
+	l.tbl.ToggleMark(2)
+	if got := l.Chosen(); len(got) != 2 || got[0] == "b" || got[1] == "b" {
+		t.Fatalf("marks a and c: %v", got)
+	}
+}

@@ -169,3 +169,11 @@ func CompareInt[N int | int64](a, b N) int {
 	}
 	return 0
 }
+
+// ShortDigest is a digest cut to "sha256:0123456789ab".
+func ShortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19]
+	}
+	return d
+}

@@ -54,7 +54,7 @@ func imagesSpec() list.Spec[hubclient.RepositoryImage] {
 		Cell: func(im hubclient.RepositoryImage, col int) string {
 			switch col {
 			case colDigest:
-				return shortDigest(im.Digest)
+				return text.ShortDigest(im.Digest)
 			case colStatus:
 				return im.Status
 			case colTags:
@@ -106,13 +106,6 @@ func imagesSpec() list.Spec[hubclient.RepositoryImage] {
 			}
 		},
 	}
-}
-
-func shortDigest(d string) string {
-	if len(d) > 19 {
-		return d[:19]
-	}
-	return d
 }
 
 // Images is the image cleanup page of one repository: its images (active
@@ -264,12 +257,7 @@ func (im *Images) Bindings(env pane.Env) []pane.Binding {
 
 // chosen is the marked images, or the one under the cursor.
 func (im *Images) chosen() []hubclient.ImageRef {
-	ids := im.L.Marked()
-	if len(ids) == 0 {
-		if v, ok := im.L.Selected(); ok {
-			ids = []string{v.Digest}
-		}
-	}
+	ids := im.L.Chosen()
 	refs := make([]hubclient.ImageRef, len(ids))
 	for i, id := range ids {
 		refs[i] = hubclient.ImageRef{Repository: im.d.repo.Name, Digest: id}
@@ -315,13 +303,13 @@ func (im *Images) onDryRun(env pane.Env, m dryRunMsg) {
 		if len(r.Errors) > 0 {
 			fmt.Fprintf(&b, "%d image(s) cannot be deleted:\n", len(r.Errors))
 			for _, e := range r.Errors {
-				fmt.Fprintf(&b, "  %s: %s\n", shortDigest(sanitize.String(e.Digest)), warningWords(e.Error))
+				fmt.Fprintf(&b, "  %s: %s\n", text.ShortDigest(sanitize.String(e.Digest)), warningWords(e.Error))
 			}
 		}
 		if len(r.Warnings) > 0 {
 			fmt.Fprintf(&b, "The Hub warns about %d image(s):\n", len(r.Warnings))
 			for _, w := range r.Warnings {
-				line := fmt.Sprintf("  %s: %s", shortDigest(sanitize.String(w.Digest)), warningWords(w.Warning))
+				line := fmt.Sprintf("  %s: %s", text.ShortDigest(sanitize.String(w.Digest)), warningWords(w.Warning))
 				if len(w.Tags) > 0 {
 					line += " (" + sanitize.String(strings.Join(w.Tags, ", ")) + " go with it)"
 				}

@@ -62,7 +62,7 @@ func Spec() list.Spec[Row] {
 			case colName:
 				return t.Name
 			case colDigest:
-				return shortDigest(t.Digest)
+				return text.ShortDigest(t.Digest)
 			case colSize:
 				return text.Bytes(t.Size)
 			case colPlatforms:
@@ -117,14 +117,6 @@ func Spec() list.Spec[Row] {
 			}
 		},
 	}
-}
-
-// shortDigest is "sha256:0123456789ab".
-func shortDigest(d string) string {
-	if len(d) > 19 {
-		return d[:19]
-	}
-	return d
 }
 
 // Pane lists the tags of one repository.
@@ -413,13 +405,9 @@ const BulkTypedConfirm = 20
 
 // askDelete asks before deleting the marked tags, or the one under the cursor.
 func (p *Pane) askDelete(env pane.Env) {
-	names := p.L.Marked()
+	names := p.L.Chosen()
 	if len(names) == 0 {
-		t, ok := p.L.Selected()
-		if !ok {
-			return
-		}
-		names = []string{t.Name}
+		return
 	}
 	sort.Strings(names)
 	if len(names) >= minImageCover && env.Client() != nil {

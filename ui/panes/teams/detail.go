@@ -349,13 +349,9 @@ func (d *Detail) confirmAdd(env pane.Env, names []string) {
 // askRemove asks before taking the marked members (or the one under the
 // cursor) out of the team.
 func (d *Detail) askRemove(env pane.Env) {
-	names := d.L.Marked()
+	names := d.L.Chosen()
 	if len(names) == 0 {
-		m, ok := d.L.Selected()
-		if !ok {
-			return
-		}
-		names = []string{m.Username}
+		return
 	}
 	slices.Sort(names)
 	org, team, coll := env.Org(), d.team.Name, d.L.Coll()

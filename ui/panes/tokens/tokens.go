@@ -157,28 +157,7 @@ func (p *Pane) Move(env pane.Env, act string) {
 	case Organization:
 		p.OATs.Move(env, act)
 	default:
-		moveTable(p.att, act)
-	}
-}
-
-func moveTable(t *table.Table, act string) {
-	switch act {
-	case pane.ActUp:
-		t.MoveUp(1)
-	case pane.ActDown:
-		t.MoveDown(1)
-	case pane.ActTop:
-		t.Top()
-	case pane.ActBottom:
-		t.Bottom()
-	case pane.ActHalfDown:
-		t.HalfPageDown()
-	case pane.ActHalfUp:
-		t.HalfPageUp()
-	case pane.ActPageDown:
-		t.PageDown()
-	case pane.ActPageUp:
-		t.PageUp()
+		list.MoveTable(p.att, act)
 	}
 }
 
