@@ -22,10 +22,22 @@ import (
 	"github.com/hubtui/hubtui/ui/text"
 )
 
-// Entry is the pane's registry line.
-func Entry() pane.Entry {
+// Settings tune the pane; they come from the config file.
+type Settings struct {
+	Buffer   int           // events held in memory; 0 is saudit.DefaultBuffer
+	Interval time.Duration // poll interval at rest; 0 is the tail's default
+	Share    float64       // of the rate budget the tail may spend; 0 is the default
+	// Watch holds the watch rules and their hit counts; nil watches nothing.
+	Watch *saudit.Watch
+}
+
+// Entry is the pane's registry line, with default settings.
+func Entry() pane.Entry { return EntryWith(Settings{}) }
+
+// EntryWith is the pane's registry line with s.
+func EntryWith(s Settings) pane.Entry {
 	return pane.Entry{Kind: state.Audit, Title: "Audit", Command: "audit", Usage: "audit", Help: "the organization's audit log, live",
-		New: func() pane.Pane { return New() }}
+		New: func() pane.Pane { return NewWith(s) }}
 }
 
 // Actions of the pane.
@@ -43,6 +55,7 @@ const highlightFor = 5 * time.Second
 
 // Pane is the audit log.
 type Pane struct {
+	set       Settings
 	ring      *saudit.Ring
 	tail      *saudit.Tail
 	org       string
@@ -62,9 +75,15 @@ type Pane struct {
 	pendingRun func() tea.Msg
 }
 
-// New is the pane before anything is loaded.
-func New() *Pane {
-	return &Pane{ring: saudit.NewRing(saudit.DefaultBuffer), arrived: map[string]time.Time{}}
+// New is the pane before anything is loaded, with default settings.
+func New() *Pane { return NewWith(Settings{}) }
+
+// NewWith is the pane before anything is loaded.
+func NewWith(s Settings) *Pane {
+	if s.Buffer <= 0 {
+		s.Buffer = saudit.DefaultBuffer
+	}
+	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}}
 }
 
 // Kind is state.Audit.
@@ -181,7 +200,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
 			p.ring.Push(m.logs[i])
 		}
-		p.tail = saudit.New(saudit.Config{Org: p.org}, time.Now())
+		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
 		p.tail.Seed(m.logs)
 		env.Clear("load audit")
 		return nil
