@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/hubtui/hubtui/state/access"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -65,10 +66,10 @@ func writeAccess(w io.Writer, format string, gs []access.Grant) error {
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, rows, "  ")
+		return safeout.JSON(w, rows, "  ")
 	case "jsonl":
 		for _, r := range rows {
-			if err := writeJSON(w, r, ""); err != nil {
+			if err := safeout.JSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -77,7 +78,7 @@ func writeAccess(w io.Writer, format string, gs []access.Grant) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"member", "role", "team", "repository", "permission"})
 	for _, r := range rows {
-		_ = cw.Write([]string{csvSafe(r.Member), csvSafe(r.Role), csvSafe(r.Team), csvSafe(r.Repository), csvSafe(r.Permission)})
+		_ = cw.Write([]string{safeout.CSV(r.Member), safeout.CSV(r.Role), safeout.CSV(r.Team), safeout.CSV(r.Repository), safeout.CSV(r.Permission)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state/audit"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -125,7 +124,7 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 	}
-	w := newAuditWriter(x.stdout, x.format)
+	w := safeout.NewAuditWriter(x.stdout, x.format)
 	written := 0
 	for {
 		if !f.follow && (tail.Finished() || (cfg.To.IsZero() && tail.CaughtUp())) {
@@ -135,13 +134,13 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		if wait := time.Until(at); wait > 0 {
 			select {
 			case <-ctx.Done():
-				return w.flush() // interrupted: what was delivered is written and recorded
+				return w.Flush() // interrupted: what was delivered is written and recorded
 			case <-time.After(wait):
 			}
 		}
 		logs, resp, err := x.c.Audit.List(ctx, x.org, q.Options())
 		if ctx.Err() != nil {
-			return w.flush()
+			return w.Flush()
 		}
 		if resp != nil {
 			tail.ObserveRate(resp.Rate)
@@ -152,13 +151,13 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		}
 		events := tail.Done(q, logs, err, time.Now())
 		for _, e := range events {
-			if err := w.write(e); err != nil {
+			if err := w.Write(e); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 		written += len(events)
 		if len(events) > 0 {
-			if err := w.flush(); err != nil {
+			if err := w.Flush(); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 			if f.checkpoint != "" {
@@ -172,7 +171,7 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 	}
 	x.step("")
 	x.done("export: %d events of %s", written, sanitize.String(x.org))
-	return w.flush()
+	return w.Flush()
 }
 
 // saveCheckpoint writes cp to path through a temporary file and a rename,
@@ -197,43 +196,6 @@ func saveCheckpoint(path string, cp audit.Checkpoint) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
-	}
-	return nil
-}
-
-// auditWriter writes events as JSONL or CSV (json writes JSONL too: a
-// stream has no end to close an array at).
-type auditWriter struct {
-	w      io.Writer
-	csv    *csv.Writer
-	header bool
-}
-
-func newAuditWriter(w io.Writer, format string) *auditWriter {
-	a := &auditWriter{w: w}
-	if format == "csv" {
-		a.csv = csv.NewWriter(w)
-	}
-	return a
-}
-
-func (a *auditWriter) write(e hubclient.AuditLog) error {
-	if a.csv == nil {
-		return writeJSON(a.w, e, "")
-	}
-	if !a.header {
-		a.header = true
-		_ = a.csv.Write([]string{"timestamp", "action", "actor", "name", "description", "data"})
-	}
-	data, _ := json.Marshal(e.Data)
-	return a.csv.Write([]string{e.Timestamp.UTC().Format(time.RFC3339), csvSafe(e.Action), csvSafe(e.Actor), csvSafe(e.Name),
-		csvSafe(e.ActionDescription), csvSafe(string(data))})
-}
-
-func (a *auditWriter) flush() error {
-	if a.csv != nil {
-		a.csv.Flush()
-		return a.csv.Error()
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -40,10 +41,10 @@ func writeInvites(w io.Writer, format string, invs []hubclient.Invite) error {
 		if invs == nil {
 			invs = []hubclient.Invite{}
 		}
-		return writeJSON(w, invs, "  ")
+		return safeout.JSON(w, invs, "  ")
 	case "jsonl":
 		for _, v := range invs {
-			if err := writeJSON(w, v, ""); err != nil {
+			if err := safeout.JSON(w, v, ""); err != nil {
 				return err
 			}
 		}
@@ -52,7 +53,7 @@ func writeInvites(w io.Writer, format string, invs []hubclient.Invite) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"org", "invitee", "role", "team", "inviter", "created", "id"})
 	for _, v := range invs {
-		_ = cw.Write([]string{csvSafe(v.Org), csvSafe(v.Invitee), csvSafe(v.Role), csvSafe(v.Team), csvSafe(v.InviterUsername), csvTime(v.CreatedAt), csvSafe(v.ID)})
+		_ = cw.Write([]string{safeout.CSV(v.Org), safeout.CSV(v.Invitee), safeout.CSV(v.Role), safeout.CSV(v.Team), safeout.CSV(v.InviterUsername), csvTime(v.CreatedAt), safeout.CSV(v.ID)})
 	}
 	cw.Flush()
 	return cw.Error()

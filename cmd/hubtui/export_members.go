@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -81,10 +82,10 @@ func exportMembers(ctx context.Context, x *exportRun) error {
 func writeMembers(w io.Writer, format string, recs []memberRecord) error {
 	switch format {
 	case "json":
-		return writeJSON(w, recs, "  ")
+		return safeout.JSON(w, recs, "  ")
 	case "jsonl":
 		for _, r := range recs {
-			if err := writeJSON(w, r, ""); err != nil {
+			if err := safeout.JSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -97,8 +98,8 @@ func writeMembers(w io.Writer, format string, recs []memberRecord) error {
 		for i, t := range r.Teams {
 			teams[i] = sanitize.String(t)
 		}
-		_ = cw.Write([]string{csvSafe(r.Username), csvSafe(r.FullName), csvSafe(r.Email), r.Role, r.Type,
-			csvSafe(strings.Join(teams, ", ")), csvTimePtr(r.DateJoined), csvTimePtr(r.LastLoggedIn)})
+		_ = cw.Write([]string{safeout.CSV(r.Username), safeout.CSV(r.FullName), safeout.CSV(r.Email), r.Role, r.Type,
+			safeout.CSV(strings.Join(teams, ", ")), csvTimePtr(r.DateJoined), csvTimePtr(r.LastLoggedIn)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -48,10 +49,10 @@ func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error 
 		if repos == nil {
 			repos = []hubclient.Repository{}
 		}
-		return writeJSON(w, repos, "  ")
+		return safeout.JSON(w, repos, "  ")
 	case "jsonl":
 		for _, r := range repos {
-			if err := writeJSON(w, r, ""); err != nil {
+			if err := safeout.JSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -64,8 +65,8 @@ func writeRepos(w io.Writer, format string, repos []hubclient.Repository) error 
 		if r.IsPrivate {
 			vis = "private"
 		}
-		_ = cw.Write([]string{csvSafe(r.Namespace), csvSafe(r.Name), vis, strconv.FormatInt(r.PullCount, 10), strconv.FormatInt(r.StarCount, 10),
-			csvTime(r.LastUpdated), csvTime(r.DateRegistered), csvSafe(r.Description)})
+		_ = cw.Write([]string{safeout.CSV(r.Namespace), safeout.CSV(r.Name), vis, strconv.FormatInt(r.PullCount, 10), strconv.FormatInt(r.StarCount, 10),
+			csvTime(r.LastUpdated), csvTime(r.DateRegistered), safeout.CSV(r.Description)})
 	}
 	cw.Flush()
 	return cw.Error()

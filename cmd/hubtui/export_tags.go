@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -69,10 +70,10 @@ func writeTags(w io.Writer, format, ref string, tags []hubclient.Tag) error {
 		if tags == nil {
 			tags = []hubclient.Tag{}
 		}
-		return writeJSON(w, tags, "  ")
+		return safeout.JSON(w, tags, "  ")
 	case "jsonl":
 		for _, t := range tags {
-			if err := writeJSON(w, t, ""); err != nil {
+			if err := safeout.JSON(w, t, ""); err != nil {
 				return err
 			}
 		}
@@ -85,8 +86,8 @@ func writeTags(w io.Writer, format, ref string, tags []hubclient.Tag) error {
 		for _, im := range t.Images {
 			plats = append(plats, im.Platform())
 		}
-		_ = cw.Write([]string{csvSafe(ref), csvSafe(t.Name), csvSafe(t.Digest), strconv.FormatInt(t.FullSize, 10), csvSafe(strings.Join(plats, " ")),
-			csvSafe(t.Status), csvTime(t.TagLastPushed), csvTime(t.TagLastPulled), csvTime(t.LastUpdated), csvSafe(t.LastUpdaterUsername)})
+		_ = cw.Write([]string{safeout.CSV(ref), safeout.CSV(t.Name), safeout.CSV(t.Digest), strconv.FormatInt(t.FullSize, 10), safeout.CSV(strings.Join(plats, " ")),
+			safeout.CSV(t.Status), csvTime(t.TagLastPushed), csvTime(t.TagLastPulled), csvTime(t.LastUpdated), safeout.CSV(t.LastUpdaterUsername)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -74,10 +75,10 @@ func writeTeams(w io.Writer, format string, recs []teamRecord) error {
 		if recs == nil {
 			recs = []teamRecord{}
 		}
-		return writeJSON(w, recs, "  ")
+		return safeout.JSON(w, recs, "  ")
 	case "jsonl":
 		for _, r := range recs {
-			if err := writeJSON(w, r, ""); err != nil {
+			if err := safeout.JSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -86,7 +87,7 @@ func writeTeams(w io.Writer, format string, recs []teamRecord) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"team", "description", "username", "full_name", "email"})
 	for _, r := range recs {
-		_ = cw.Write([]string{csvSafe(r.Team), csvSafe(r.Description), csvSafe(r.Username), csvSafe(r.FullName), csvSafe(r.Email)})
+		_ = cw.Write([]string{safeout.CSV(r.Team), safeout.CSV(r.Description), safeout.CSV(r.Username), safeout.CSV(r.FullName), safeout.CSV(r.Email)})
 	}
 	cw.Flush()
 	return cw.Error()

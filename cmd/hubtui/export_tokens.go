@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/ui/panes/tokens"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -139,10 +140,10 @@ func writeTokens(w io.Writer, format string, recs []tokenRecord) error {
 		if recs == nil {
 			recs = []tokenRecord{}
 		}
-		return writeJSON(w, recs, "  ")
+		return safeout.JSON(w, recs, "  ")
 	case "jsonl":
 		for _, r := range recs {
-			if err := writeJSON(w, r, ""); err != nil {
+			if err := safeout.JSON(w, r, ""); err != nil {
 				return err
 			}
 		}
@@ -160,8 +161,8 @@ func writeTokens(w io.Writer, format string, recs []tokenRecord) error {
 		if r.Active {
 			active = "true"
 		}
-		_ = cw.Write([]string{r.Kind, csvSafe(r.Org), csvSafe(r.ID), csvSafe(r.Label), csvSafe(r.Description), csvSafe(r.CreatedBy),
-			csvSafe(r.CreatorIP), csvSafe(r.CreatorUA), csvSafe(strings.Join(r.Scopes, " ")), csvSafe(strings.Join(res, "; ")), active,
+		_ = cw.Write([]string{r.Kind, safeout.CSV(r.Org), safeout.CSV(r.ID), safeout.CSV(r.Label), safeout.CSV(r.Description), safeout.CSV(r.CreatedBy),
+			safeout.CSV(r.CreatorIP), safeout.CSV(r.CreatorUA), safeout.CSV(strings.Join(r.Scopes, " ")), safeout.CSV(strings.Join(res, "; ")), active,
 			csvTime(r.CreatedAt), csvTimePtr(r.LastUsed), csvTimePtr(r.ExpiresAt), strings.Join(r.Attention, "; ")})
 	}
 	cw.Flush()

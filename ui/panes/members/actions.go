@@ -8,19 +8,18 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/adrg/xdg"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/dialog"
 	"github.com/hubtui/hubtui/ui/pane"
+	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
@@ -293,7 +292,7 @@ func (p *Pane) exportBinding(env pane.Env) pane.Binding {
 			def := DefaultExportPath(org, env.Now())
 			env.Ask(dialog.NewPrompt("Save the members of "+org+" as CSV",
 				"The Hub's export: every member and pending invitee with role, teams and date joined. A leading ~/ is your home directory.",
-				def, 0, checkPath, func(path string) tea.Cmd { return p.save(env, org, path, false) }))
+				def, 0, safeout.CheckPath, func(path string) tea.Cmd { return p.save(env, org, path, false) }))
 			return nil
 		}}
 }
@@ -302,37 +301,7 @@ func (p *Pane) exportBinding(env pane.Env) pane.Binding {
 // data directory, named after the org and the time, never after anything
 // the server said.
 func DefaultExportPath(org string, now time.Time) string {
-	return filepath.Join(xdg.DataHome, "hubtui", "exports", SafeFileName(org)+"-members-"+now.UTC().Format("20060102-150405")+".csv")
-}
-
-// SafeFileName keeps letters, digits, '.', '_' and '-' of s (others become
-// '_'), never starting with a dot, so it names a file in the directory it
-// is put in and nothing else; "" becomes "export".
-func SafeFileName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			b[i] = '_'
-		}
-	}
-	out := strings.TrimLeft(string(b), ".")
-	if len(out) > 100 {
-		out = out[:100]
-	}
-	if out == "" {
-		return "export"
-	}
-	return out
-}
-
-func checkPath(v string) error {
-	switch {
-	case strings.TrimSpace(v) == "":
-		return errors.New("name a file to save to")
-	case strings.HasSuffix(v, "/") || strings.HasSuffix(v, string(filepath.Separator)):
-		return errors.New("that names a directory: add a file name")
-	}
-	return nil
+	return safeout.DefaultPath(org, "members", "csv", now)
 }
 
 // save downloads the export and writes it to path in a Cmd; an existing
@@ -343,7 +312,7 @@ func (p *Pane) save(env pane.Env, org, path string, overwrite bool) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		full, err := expandPath(path)
+		full, err := safeout.Expand(path)
 		if err != nil {
 			return savedMsg{path: path, err: err}
 		}
@@ -362,7 +331,7 @@ func (p *Pane) save(env pane.Env, org, path string, overwrite bool) tea.Cmd {
 		if err != nil {
 			return savedMsg{path: full, err: fmt.Errorf("read the export of %s: %w", org, err)}
 		}
-		if err := writeFile(full, body, overwrite); err != nil {
+		if err := safeout.WriteFile(full, body, overwrite); err != nil {
 			return savedMsg{path: full, exists: errors.Is(err, fs.ErrExist), err: err}
 		}
 		return savedMsg{path: full, rows: len(ex.Rows)}
@@ -386,23 +355,6 @@ func (p *Pane) saved(env pane.Env, m savedMsg) tea.Cmd {
 	return nil
 }
 
-// expandPath makes path absolute, reading a leading ~/ as the home directory.
-func expandPath(path string) (string, error) {
-	path = strings.TrimSpace(path)
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("find the home directory: %w", err)
-		}
-		path = filepath.Join(home, rest)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", path, err)
-	}
-	return abs, nil
-}
-
 // cleanCSV re-encodes the Hub's CSV with every cell sanitised, so showing
 // the file in a terminal is as safe as showing the list.
 func cleanCSV(raw []byte) ([]byte, error) {
@@ -422,35 +374,4 @@ func cleanCSV(raw []byte) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
-}
-
-// writeFile writes body to path through a temporary file in the same
-// directory, so a half-written export never takes the name.
-func writeFile(path string, body []byte, overwrite bool) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".hubtui-export-*")
-	if err != nil {
-		return fmt.Errorf("write in %s: %w", dir, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, nothing is left to remove
-	if _, err := tmp.Write(body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !overwrite {
-		// Taken since it was checked: say so rather than replace it.
-		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("save %s: %w", path, fs.ErrExist)
-		}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hubtui/hubtui/ui"
 	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/members"
+	"github.com/hubtui/hubtui/ui/safeout"
 )
 
 // app is the App signed in as user on a fresh demo hubsim, on the Members
@@ -317,7 +318,7 @@ func TestSafeFileName(t *testing.T) {
 		"...":           "export",
 		"ok-name_1.csv": "ok-name_1.csv",
 	} {
-		if got := members.SafeFileName(in); got != want {
+		if got := safeout.SafeFileName(in); got != want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)
 		}
 	}

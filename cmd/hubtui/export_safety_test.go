@@ -4,40 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/safeout"
 )
-
-func TestCSVSafeDefusesFormulas(t *testing.T) {
-	for in, want := range map[string]string{
-		"=cmd()":         "'=cmd()",
-		"+1":             "'+1",
-		"-2":             "'-2",
-		"@SUM(A1)":       "'@SUM(A1)",
-		"  =cmd()":       "'  =cmd()",
-		"\t=cmd()":       "'    =cmd()",
-		"\tplain":        "'    plain",
-		"\rplain":        "'plain",
-		"\r\n=x":         "' =x",
-		"\n=x":           "' =x",
-		"\u200b=x":       "'=x",
-		"\u202e=x":       "'=x",
-		"\x1b[31m=x":     "'=x",
-		"plain":          "plain",
-		"a=b":            "a=b",
-		" plain":         " plain",
-		"":               "",
-		"\x1b]0;t\x07ok": "ok",
-	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 // TestCSVExportDefusesEveryServerColumn: names and namespaces come from
 // the server as much as descriptions do.
@@ -58,7 +30,7 @@ func TestCSVExportDefusesEveryServerColumn(t *testing.T) {
 	header := rows[0]
 	for _, row := range rows[1:] {
 		for i, cell := range row {
-			if formulaLike(cell) {
+			if safeout.FormulaLike(cell) {
 				t.Errorf("column %s holds %q, which a spreadsheet may run", header[i], cell)
 			}
 			switch header[i] {
@@ -83,7 +55,7 @@ func TestJSONExportEscapesInvisibleCharacters(t *testing.T) {
 		}
 		got := out.String()
 		for _, r := range got {
-			if mustEscapeJSON(r) {
+			if safeout.MustEscape(r) {
 				t.Errorf("%s: raw %U in the output", format, r)
 			}
 		}
@@ -107,46 +79,4 @@ func TestJSONExportEscapesInvisibleCharacters(t *testing.T) {
 			t.Errorf("%s: decoded %q %q", format, back.Name, back.Description)
 		}
 	}
-}
-
-func TestEscapeJSONLeavesCleanOutputAlone(t *testing.T) {
-	in := []byte(`{"a":"héllo wörld ✓ 日本"}`)
-	if got := escapeJSON(in); &got[0] != &in[0] {
-		t.Error("clean input was copied")
-	}
-}
-
-func FuzzEscapeJSON(f *testing.F) {
-	for _, s := range []string{"", "plain", "\u0085", "\u202e\u2066", "a\U000E0041b", "\xff\xfe", "\u2028\u2029", "\"\\\u009f", "\u00a0é\u00ad"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v := map[string]any{"s": s, s: []string{s, "x" + s}}
-		plain, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			t.Skip()
-		}
-		got := escapeJSON(plain)
-		if !json.Valid(got) {
-			t.Fatalf("escapeJSON(%q) = %q is not valid JSON", plain, got)
-		}
-		var want, back any
-		if err := json.Unmarshal(plain, &want); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, back) {
-			t.Fatalf("decodes to %q, want %q", back, want)
-		}
-		if !utf8.Valid(got) {
-			t.Fatalf("invalid UTF-8 in %q", got)
-		}
-		for _, r := range string(got) {
-			if mustEscapeJSON(r) {
-				t.Fatalf("raw %U left in %q", r, got)
-			}
-		}
-	})
 }

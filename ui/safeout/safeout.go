@@ -1,4 +1,7 @@
-package main
+// Package safeout writes what came from the server to files and streams
+// safely: CSV cells sanitised and defused for spreadsheets, JSON with
+// invisible characters escaped, and audit events in either form.
+package safeout
 
 import (
 	"bytes"
@@ -12,23 +15,23 @@ import (
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
 
-// csvSafe makes a string that came from the server safe for a CSV cell,
+// CSV makes a string that came from the server safe for a CSV cell,
 // for every export: sanitised (no escape sequences, control or bidi
 // characters, so a terminal showing the file is safe too), and defused
 // for spreadsheets. A cell that a spreadsheet could read as a formula —
 // one that starts with a tab or a carriage return, or whose first
 // character after any leading white space is =, +, - or @ — gets a
 // leading apostrophe, which spreadsheets take as "this is text".
-func csvSafe(s string) string {
+func CSV(s string) string {
 	clean := sanitize.String(s)
-	if formulaLike(s) || formulaLike(clean) {
+	if FormulaLike(s) || FormulaLike(clean) {
 		return "'" + clean
 	}
 	return clean
 }
 
-// formulaLike reports whether a spreadsheet could take s as a formula.
-func formulaLike(s string) bool {
+// FormulaLike reports whether a spreadsheet could take s as a formula.
+func FormulaLike(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -39,10 +42,10 @@ func formulaLike(s string) bool {
 	return t != "" && strings.IndexByte("=+-@", t[0]) >= 0
 }
 
-// writeJSON writes v as one JSON value and a newline, indented by indent
+// JSON writes v as one JSON value and a newline, indented by indent
 // ("" for one line), with the characters Go's encoder leaves raw escaped:
 // see escapeJSON.
-func writeJSON(w io.Writer, v any, indent string) error {
+func JSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	if indent != "" {
@@ -65,7 +68,7 @@ func writeJSON(w io.Writer, v any, indent string) error {
 // same character: the decoded value is unchanged. Input without them is
 // returned as is.
 func escapeJSON(b []byte) []byte {
-	i := bytes.IndexFunc(b, mustEscapeJSON)
+	i := bytes.IndexFunc(b, MustEscape)
 	if i < 0 {
 		return b
 	}
@@ -73,7 +76,7 @@ func escapeJSON(b []byte) []byte {
 	out = append(out, b[:i]...)
 	for i < len(b) {
 		r, size := utf8.DecodeRune(b[i:])
-		if !mustEscapeJSON(r) || r == utf8.RuneError && size == 1 {
+		if !MustEscape(r) || r == utf8.RuneError && size == 1 {
 			out = append(out, b[i:i+size]...)
 			i += size
 			continue
@@ -89,8 +92,8 @@ func escapeJSON(b []byte) []byte {
 	return out
 }
 
-// mustEscapeJSON reports whether r is written as \uXXXX by escapeJSON.
-func mustEscapeJSON(r rune) bool {
+// MustEscape reports whether r is written as \uXXXX by escapeJSON.
+func MustEscape(r rune) bool {
 	return r >= 0x80 && r <= 0x9f || r == '\u2028' || r == '\u2029' || r >= 0x80 && unicode.Is(unicode.Cf, r)
 }
 
