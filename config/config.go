@@ -3,8 +3,8 @@
 //
 // The file is YAML and lives at $XDG_CONFIG_HOME/hubtui/config.yaml. It names
 // one or more contexts (a Docker Hub account and organization), the colour
-// theme, the API page size, the audit-log poll interval and key binding
-// overrides. Decoding is strict: an unknown key, a value of the wrong type or
+// theme, the API page size, the audit-log poll interval, the audit tail's
+// buffer, rate share and watch rules, and key binding overrides. Decoding is strict: an unknown key, a value of the wrong type or
 // a value out of range is reported as an *Error naming the file and line.
 //
 // Secrets are never stored in the file. Each context says where its secret
@@ -69,6 +69,9 @@ type Config struct {
 	PageSize int
 	// AuditPollInterval is how often the audit tail polls; at least MinAuditPollInterval.
 	AuditPollInterval time.Duration
+	// Audit is the audit: section: the tail's buffer and rate share, and
+	// the watch rules.
+	Audit Audit
 	// Keys maps an action name to the keys that trigger it, replacing the
 	// action's default keys. An empty list unbinds the action. Action names
 	// are not checked here; the key map that owns them checks them.
@@ -134,12 +137,15 @@ func (e *Error) Error() string {
 }
 
 // Default returns the configuration used when no file exists: no contexts,
-// theme auto, page size 100 and a 5 s audit poll interval.
+// theme auto, page size 100, a 5 s audit poll interval, 50,000 audit
+// events in memory, a quarter of the rate budget for the tail and the
+// default watch rules.
 func Default() *Config {
 	return &Config{
 		Theme:             ThemeAuto,
 		PageSize:          DefaultPageSize,
 		AuditPollInterval: DefaultAuditPollInterval,
+		Audit:             DefaultAudit(),
 	}
 }
 

@@ -54,6 +54,7 @@ func TestParseGood(t *testing.T) {
 		Theme:             "dark",
 		PageSize:          50,
 		AuditPollInterval: 90 * time.Second,
+		Audit:             DefaultAudit(),
 		Keys:              map[string][]string{"quit": {"q", "ctrl+c"}, "help": {"?"}, "sort": {}},
 		KeyLines:          map[string]int{"quit": 21, "help": 22, "sort": 23},
 	}
@@ -127,7 +128,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		// Unknown keys.
 		{"unknown top-level key", "theme: dark\nthem: light\n", 2, `unknown key "them" in the top level; did you mean "theme"?`},
-		{"unknown key lists known", "theme: dark\nfavourite_colour: red\n", 2, "known keys are current_context, contexts, theme, page_size, audit_poll_interval, keys"},
+		{"unknown key lists known", "theme: dark\nfavourite_colour: red\n", 2, "known keys are current_context, contexts, theme, page_size, audit_poll_interval, audit, keys"},
 		{"unknown context key", "contexts:\n  - name: work\n    organisation: acme\n", 3, `unknown key "organisation" in context "work"`},
 		{"unknown key in unnamed context", "contexts:\n  - hub: x\n", 2, `unknown key "hub" in context 1`},
 		{"duplicate key", "theme: dark\npage_size: 5\ntheme: light\n", 3, `key "theme" appears twice in the top level (first on line 1)`},

@@ -35,7 +35,7 @@ const (
 )
 
 func topLevelKeys() []string {
-	return []string{keyCurrentContext, keyContexts, keyTheme, keyPageSize, keyAuditPollInterval, keyKeys}
+	return []string{keyCurrentContext, keyContexts, keyTheme, keyPageSize, keyAuditPollInterval, keyAudit, keyKeys}
 }
 
 func contextKeys() []string {
@@ -404,6 +404,8 @@ func (d *decoder) config(root *yaml.Node, cfg *Config) error {
 			err = d.pageSize(v, cfg)
 		case keyAuditPollInterval:
 			err = d.pollInterval(v, cfg)
+		case keyAudit:
+			err = d.audit(v, &cfg.Audit)
 		case keyKeys:
 			cfg.Keys, cfg.KeyLines, err = d.keys(v)
 		}

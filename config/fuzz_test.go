@@ -11,6 +11,7 @@ import (
 func FuzzLoad(f *testing.F) {
 	f.Add(assets.ConfigTemplate())
 	f.Add([]byte(goodConfig))
+	f.Add([]byte(rulesConfig))
 	for _, s := range []string{
 		"",
 		"theme: dark\n\tpage_size: 5\n",

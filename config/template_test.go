@@ -22,6 +22,9 @@ func TestTemplateLoads(t *testing.T) {
 	if cfg.Theme != want.Theme || cfg.PageSize != want.PageSize || cfg.AuditPollInterval != want.AuditPollInterval {
 		t.Errorf("template values %+v differ from Default() %+v", cfg, want)
 	}
+	if a := cfg.Audit; a.Buffer != want.Audit.Buffer || a.Share != want.Audit.Share || a.DefaultRules != want.Audit.DefaultRules || len(a.Rules) != 0 {
+		t.Errorf("template audit %+v differs from the default %+v", a, want.Audit)
+	}
 	c, err := cfg.Context("")
 	if err != nil {
 		t.Fatal(err)

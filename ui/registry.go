@@ -14,10 +14,15 @@ import (
 	"github.com/hubtui/hubtui/ui/panes/tokens"
 )
 
-// Registry is the tabs in order. Number keys, tab titles, palette commands
-// and their completion all come from it: adding a pane is adding its
-// package and its line here.
-func Registry() []pane.Entry {
+// Registry is the tabs in order, with the default settings (the default
+// watch rules). Number keys, tab titles, palette commands and their
+// completion all come from it: adding a pane is adding its package and its
+// line here.
+func Registry() []pane.Entry { return RegistryWith(AuditSettings(nil)) }
+
+// RegistryWith is Registry with the Audit pane's settings s (the config
+// file's, through AuditSettings): the Audit pane and :rules share s.Watch.
+func RegistryWith(s audit.Settings) []pane.Entry {
 	return []pane.Entry{
 		repos.Entry(),
 		tags.Entry(),
@@ -25,9 +30,10 @@ func Registry() []pane.Entry {
 		members.Entry(),
 		invites.Entry(),
 		tokens.Entry(),
-		audit.Entry(),
+		audit.EntryWith(s),
 		settings.Entry(),
 		search.Entry(),
 		access.Entry(),
+		audit.RulesEntry(s),
 	}
 }

@@ -352,7 +352,7 @@ func tuiOptions(f flags, stderr io.Writer, getenv func(string) string, later *wa
 		}
 		return opts, stop, usageError{err.Error()}
 	}
-	opts = ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != ""}
+	opts = ui.Options{Keymap: keys, Theme: cfg.Theme, InTmux: getenv("TMUX") != "", Panes: ui.RegistryWith(ui.AuditSettings(cfg))}
 	for _, c := range cfg.Contexts {
 		opts.Contexts = append(opts.Contexts, c.Name)
 	}
