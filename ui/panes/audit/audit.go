@@ -69,6 +69,7 @@ type Pane struct {
 	utc       bool
 	cursor    int
 	arrived   map[string]time.Time // Key → when it arrived, for the highlight
+	watched   map[string]bool      // Key → a watch rule asked for it to stand out
 	cancel    context.CancelFunc
 	height    int
 	// pendingRun is the tail's request waiting for its tick.
@@ -83,7 +84,7 @@ func NewWith(s Settings) *Pane {
 	if s.Buffer <= 0 {
 		s.Buffer = saudit.DefaultBuffer
 	}
-	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}}
+	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}, watched: map[string]bool{}}
 }
 
 // Kind is state.Audit.
@@ -123,6 +124,8 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		p.stop()
 		p.ring.Reset()
 		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
+		p.set.Watch.Reset()
+		clear(p.watched)
 	}
 	if p.following {
 		return p.poll(env)
@@ -199,6 +202,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		p.loaded = true
 		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
 			p.ring.Push(m.logs[i])
+			p.observe(m.logs[i])
 		}
 		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
 		p.tail.Seed(m.logs)
@@ -223,6 +227,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		p.ring.Push(evs...)
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
+			p.observe(e)
 		}
 		if p.paused {
 			p.unseen += len(evs)
@@ -237,6 +242,19 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		return p.poll(env)
 	}
 	return nil
+}
+
+// observe counts e against the watch rules and remembers the events a
+// rule asked to highlight (forgetting them all when they outgrow the ring).
+func (p *Pane) observe(e hubclient.AuditLog) {
+	h := p.set.Watch.Observe(e)
+	if !h.Highlight {
+		return
+	}
+	if len(p.watched) >= 2*p.ring.Cap() {
+		clear(p.watched)
+	}
+	p.watched[e.Key()] = true
 }
 
 // Move moves the cursor over what is on display.
@@ -309,6 +327,8 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 			Run: func() tea.Cmd {
 				p.stop()
 				p.ring.Reset()
+				p.set.Watch.Reset()
+				clear(p.watched)
 				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
 				return p.load(env)
 			}},
@@ -324,6 +344,9 @@ func (p *Pane) Status(env pane.Env) string {
 		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
 	}
 	s := fmt.Sprintf("%d events held", p.ring.Len())
+	if n := p.set.Watch.Counted(); n > 0 {
+		s += fmt.Sprintf(" · %d watched (:rules)", n)
+	}
 	if ev := p.ring.Evicted(); ev > 0 {
 		s += fmt.Sprintf(" (%d older left memory)", ev)
 	}
@@ -374,6 +397,8 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 		switch {
 		case i == p.cursor:
 			line = th.Key.Render(line)
+		case p.watched[e.Key()]:
+			line = th.Error.Render(line) // a watch rule asked for it
 		case mark == "+":
 			line = th.OK.Render(line)
 		}

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/state"
+	saudit "github.com/hubtui/hubtui/state/audit"
 	"github.com/hubtui/hubtui/ui"
 	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/audit"
@@ -21,7 +23,9 @@ func TestFollowShowsANewEventOnce(t *testing.T) {
 	// The tail works on the wall clock: the simulator does too here.
 	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
 	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
-	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now}, 140, 40)
+	watch := saudit.NewWatch([]saudit.Rule{{Name: "descriptions", Actions: []*regexp.Regexp{regexp.MustCompile(`^repo\.update_description$`)},
+		Object: regexp.MustCompile(`^acme/web$`), Highlight: true, Count: true}})
+	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Watch: watch})}, 140, 40)
 	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
 	d.Key("7")
 	d.Until("the log", func() bool { return strings.Contains(d.Screen(), " events held") })
@@ -29,6 +33,7 @@ func TestFollowShowsANewEventOnce(t *testing.T) {
 	if !strings.Contains(d.Screen(), "TIME") || !strings.Contains(d.Screen(), "ACTION") {
 		t.Fatalf("no table:\n%s", d.Screen())
 	}
+	before := watch.Hits(0)
 	d.Key("f")
 	d.Until("following", func() bool { return strings.Contains(d.Screen(), "following every") })
 	desc := "made while the audit pane follows"
@@ -51,6 +56,12 @@ func TestFollowShowsANewEventOnce(t *testing.T) {
 	}
 	if count != 1 {
 		t.Fatalf("the change shows %d times as new:\n%s", count, d.Screen())
+	}
+	if got := watch.Hits(0); got != before+1 {
+		t.Fatalf("the watch rule counted %d, want %d", got, before+1)
+	}
+	if !strings.Contains(d.Screen(), " watched (:rules)") {
+		t.Fatalf("no watched count in the status:\n%s", d.Screen())
 	}
 	d.Key("space")
 	if !strings.Contains(d.Screen(), "paused, 0 new") {
