@@ -38,6 +38,8 @@ type exportRun struct {
 	stderr   io.Writer
 	progress bool // stderr is a terminal
 	start    time.Time
+	// cfg is the config file read; nil with --demo (the defaults).
+	cfg *config.Config
 }
 
 // step reports progress on stderr, when it is a terminal.
@@ -126,6 +128,7 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	var c *hubclient.Client
+	var cfg *config.Config
 	org := f.org
 	if f.demo {
 		sess, stop, err := startDemo(0)
@@ -138,7 +141,8 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			org = sess.Org
 		}
 	} else {
-		cfg, err := loadConfig(f.config, stderr)
+		var err error
+		cfg, err = loadConfig(f.config, stderr)
 		if err != nil {
 			return err
 		}
@@ -161,7 +165,7 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			org = t.org
 		}
 	}
-	x := &exportRun{c: c, org: org, format: *format, stdout: stdout, stderr: stderr, progress: isTerminal(stderr), start: time.Now()}
+	x := &exportRun{c: c, org: org, format: *format, stdout: stdout, stderr: stderr, progress: isTerminal(stderr), start: time.Now(), cfg: cfg}
 	return ex.run(ctx, x)
 }
 

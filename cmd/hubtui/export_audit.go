@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state/audit"
+	"github.com/hubtui/hubtui/ui"
 	"github.com/hubtui/hubtui/ui/safeout"
 	"github.com/hubtui/hubtui/ui/sanitize"
 )
@@ -22,28 +22,38 @@ import (
 type auditFlags struct {
 	since, from, to     string
 	action, actor, name string
+	match               []string // watch rules an event must match (any of them)
 	follow              bool
 	checkpoint          string
 	pollFloor           time.Duration // tests: the fastest poll
 }
 
 // auditExporter is `hubtui export audit --org ORG [--since 24h | --from T
-// --to T] [--action A] [--actor U] [--name N] [--follow] [--checkpoint F]`:
-// events oldest to newest, each exactly once (state/audit). With --follow
+// --to T] [--action A] [--actor U] [--name N] [--match RULE]... [--follow]
+// [--checkpoint F]`: events oldest to newest, each exactly once
+// (state/audit), only those one of the named watch rules matches when
+// --match is given (rules from the config file and the defaults). With --follow
 // it streams new events until SIGINT or SIGTERM, then exits 0; with
 // --checkpoint it records after each write what it has delivered, so a
 // restarted export goes on from there with nothing lost or repeated.
 func auditExporter() exporter {
 	var f auditFlags
 	return exporter{
-		usage: "audit --org ORG [--since 24h|--from T --to T] [--action A] [--actor U] [--name N] [--follow] [--checkpoint FILE]",
+		usage: "audit --org ORG [--since 24h|--from T --to T] [--action A] [--actor U] [--name N] [--match RULE] [--follow] [--checkpoint FILE]",
 		flags: func(fs *flag.FlagSet) func() error {
-			fs.StringVar(&f.since, "since", "", "how far back to start: 24h, 7d, 90m (default 24h)")
-			fs.StringVar(&f.from, "from", "", "start at this time (RFC 3339)")
-			fs.StringVar(&f.to, "to", "", "end at this time (RFC 3339)")
+			fs.StringVar(&f.since, "since", "", "how far back to start: 24h, 7d, monday, yesterday, 2026-12-01 (default 24h)")
+			fs.StringVar(&f.from, "from", "", "start at this time (2026-12-01, 2026-12-01 10:00, RFC 3339)")
+			fs.StringVar(&f.to, "to", "", "end at this time (2026-12-02, 2026-12-02 10:00, RFC 3339)")
 			fs.StringVar(&f.action, "action", "", "only this action (repo.tag.push)")
 			fs.StringVar(&f.actor, "actor", "", "only events by this user")
 			fs.StringVar(&f.name, "name", "", "only events about this object")
+			fs.Func("match", "only events this watch rule matches (repeatable: any of them); see :rules", func(v string) error {
+				if v = strings.TrimSpace(v); v == "" {
+					return errors.New("a rule name is missing")
+				}
+				f.match = append(f.match, v)
+				return nil
+			})
 			fs.BoolVar(&f.follow, "follow", false, "keep streaming new events until interrupted")
 			fs.StringVar(&f.checkpoint, "checkpoint", "", "file recording what was delivered; a restart goes on from it")
 			fs.DurationVar(&f.pollFloor, "poll-min", 0, "fastest poll while events arrive (default 1s)")
@@ -61,22 +71,6 @@ func auditExporter() exporter {
 	}
 }
 
-// parseSince reads 24h, 90m, 7d.
-func parseSince(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("--since %q: a number of days like 7d, or a duration like 24h", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("--since %q: a duration like 24h or 90m, or days like 7d", s)
-	}
-	return d, nil
-}
-
 func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 	if x.org == "" {
 		return usageError{"--org is required"}
@@ -85,9 +79,9 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 	cfg := audit.Config{Org: x.org, Filter: audit.Filter{Action: f.action, Actor: f.actor, Name: f.name}, MinInterval: f.pollFloor}
 	switch {
 	case f.from != "":
-		t, err := time.Parse(time.RFC3339, f.from)
+		t, _, err := audit.ParseRange(f.from, now, time.Local)
 		if err != nil {
-			return usageError{fmt.Sprintf("--from %q: a time like 2026-12-01T00:00:00Z", f.from)}
+			return usageError{fmt.Sprintf("--from %q: %v", sanitize.String(f.from), err)}
 		}
 		cfg.From = t
 	default:
@@ -95,18 +89,31 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		if f.since != "" {
 			since = f.since
 		}
-		d, err := parseSince(since)
+		from, to, err := audit.ParseRange(since, now, time.Local)
 		if err != nil {
-			return usageError{err.Error()}
+			return usageError{fmt.Sprintf("--since %q: %v", sanitize.String(since), err)}
 		}
-		cfg.From = now.Add(-d)
+		if !to.IsZero() && f.follow {
+			return usageError{fmt.Sprintf("--since %q ends before now, and a follow has no end", sanitize.String(since))}
+		}
+		cfg.From, cfg.To = from, to
 	}
 	if f.to != "" {
-		t, err := time.Parse(time.RFC3339, f.to)
+		t, _, err := audit.ParseRange(f.to, now, time.Local)
 		if err != nil {
-			return usageError{fmt.Sprintf("--to %q: a time like 2026-12-02T00:00:00Z", f.to)}
+			return usageError{fmt.Sprintf("--to %q: %v", sanitize.String(f.to), err)}
 		}
 		cfg.To = t
+	}
+	if !cfg.To.IsZero() && cfg.To.Before(cfg.From) {
+		return usageError{"the end (--to) comes before the start"}
+	}
+	var match *audit.Watch
+	if len(f.match) > 0 {
+		var err error
+		if match, err = ui.AuditSettings(x.cfg).Watch.Only(f.match); err != nil {
+			return usageError{"--match: " + err.Error()}
+		}
 	}
 	tail := audit.New(cfg, now)
 	if f.checkpoint != "" {
@@ -151,11 +158,14 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		}
 		events := tail.Done(q, logs, err, time.Now())
 		for _, e := range events {
+			if match != nil && len(match.Observe(e).Rules) == 0 {
+				continue // delivered (the checkpoint moves past it), not wanted
+			}
 			if err := w.Write(e); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
+			written++
 		}
-		written += len(events)
 		if len(events) > 0 {
 			if err := w.Flush(); err != nil {
 				return fmt.Errorf("write: %w", err)

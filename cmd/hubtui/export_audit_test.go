@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hubtui/hubtui/config"
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 )
@@ -101,4 +104,63 @@ func TestExportAuditFollowResumesFromItsCheckpoint(t *testing.T) {
 		t.Fatalf("hubsim recorded %d, exported %d (%d + %d bytes): %d lost, %d repeated", m, n, len(first), len(second), lost, dup)
 	}
 	t.Logf("hubsim recorded %d events; the two runs exported %d: 0 lost, 0 repeated", m, n)
+}
+
+// TestExportAuditMatchKeepsTheRulesEvents: --match keeps the events a
+// config rule matches, every one of them, and an unknown rule is a usage
+// error naming the known ones.
+func TestExportAuditMatchKeepsTheRulesEvents(t *testing.T) {
+	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: 6000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c, err := hubclient.New(hubclient.WithBaseURL(base), hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("config.yaml", []byte("audit:\n  rules:\n    - name: pushes\n      match:\n        action: repo.tag.push\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	x := &exportRun{c: c, org: hubsim.DemoOrg, format: "jsonl", stdout: &out, stderr: io.Discard, start: time.Now(), cfg: cfg}
+	if err := exportAudit(context.Background(), x, auditFlags{since: "90d", match: []string{"pushes"}}); err != nil {
+		t.Fatal(err)
+	}
+	want, others := 0, 0
+	for _, r := range sim.OrgAuditTail(hubsim.DemoOrg, 1<<30) {
+		switch {
+		case time.Since(r.Timestamp) >= 90*24*time.Hour:
+		case r.Action == "repo.tag.push":
+			want++
+		default:
+			others++
+		}
+	}
+	got := 0
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var e hubclient.AuditLog
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Action != "repo.tag.push" {
+			t.Fatalf("exported %s, which the rule does not match", e.Action)
+		}
+		got++
+	}
+	if want == 0 || others == 0 || got != want {
+		t.Fatalf("exported %d pushes, hubsim recorded %d (and %d other events)", got, want, others)
+	}
+	t.Logf("exported the %d pushes of %d events", got, want+others)
+	err = exportAudit(context.Background(), x, auditFlags{since: "90d", match: []string{"nope"}})
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "pushes") || !strings.Contains(err.Error(), "token-created") {
+		t.Fatalf("an unknown rule: %v", err)
+	}
 }
