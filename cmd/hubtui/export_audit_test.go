@@ -164,3 +164,27 @@ func TestExportAuditMatchKeepsTheRulesEvents(t *testing.T) {
 		t.Fatalf("an unknown rule: %v", err)
 	}
 }
+
+// TestExportAuditTimeFlags: the ranges are read as the Audit pane reads
+// them, and what cannot be read is a usage error in plain words, before
+// any request.
+func TestExportAuditTimeFlags(t *testing.T) {
+	x := &exportRun{org: "acme", format: "jsonl", stdout: io.Discard, stderr: io.Discard} // no client: nothing may be sent
+	for _, tc := range []struct {
+		f    auditFlags
+		want string
+	}{
+		{auditFlags{since: "a while"}, "is not a time"},
+		{auditFlags{since: "yesterday", follow: true}, "a follow has no end"},
+		{auditFlags{from: "2026-12-02", to: "2026-12-01"}, "comes before the start"},
+		{auditFlags{from: "soon"}, "--from"},
+		{auditFlags{since: "7d", to: "later"}, "--to"},
+		{auditFlags{since: "7d", match: []string{"nope"}}, "no watch rule named"},
+	} {
+		err := exportAudit(context.Background(), x, tc.f)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want a usage error saying %q", tc.f, err, tc.want)
+		}
+	}
+}
