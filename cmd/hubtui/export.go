@@ -131,7 +131,13 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	var cfg *config.Config
 	org := f.org
 	if f.demo {
-		sess, stop, err := startDemo(0)
+		activity := 0.0 // a demo export is of the dataset, unless asked to move
+		fs.Visit(func(fl *flag.Flag) {
+			if fl.Name == "demo-activity" {
+				activity = f.activity
+			}
+		})
+		sess, stop, err := startDemo(activity)
 		if err != nil {
 			return err
 		}

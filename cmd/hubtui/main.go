@@ -2,7 +2,7 @@
 // organizations: repositories and tags, teams and members, invites, access
 // tokens, settings and a live audit log.
 //
-//	hubtui [--demo] [--hub-url URL] [--org ORG] [--context NAME] [--readonly] [--config PATH]
+//	hubtui [--demo [--demo-activity N]] [--hub-url URL] [--org ORG] [--context NAME] [--readonly] [--config PATH]
 //	hubtui export repos --org ORG [--format csv|json|jsonl]
 //	hubtui config init [--force]
 //
@@ -37,6 +37,8 @@ const (
 	exitUsage = 2
 	// demoActivity is the demo simulator's background events per second.
 	demoActivity = 0.5
+	// maxDemoActivity bounds --demo-activity.
+	maxDemoActivity = 2000
 )
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless
@@ -61,6 +63,7 @@ func (e usageError) Error() string { return e.msg }
 // flags are the global options.
 type flags struct {
 	demo     bool
+	activity float64 // the demo's background events per second
 	hubURL   string
 	org      string
 	context  string
@@ -74,6 +77,7 @@ func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&f.demo, "demo", false, "run against an embedded simulator with the demo org (no network)")
+	fs.Float64Var(&f.activity, "demo-activity", demoActivity, "with --demo: the simulator's background events per second (pushes, pulls, members, teams, tokens); 0 is none")
 	fs.StringVar(&f.hubURL, "hub-url", "", "Docker Hub API URL (env HUBTUI_HUB_URL; default https://hub.docker.com)")
 	fs.StringVar(&f.org, "org", "", "organization to open")
 	fs.StringVar(&f.context, "context", "", "context from the config file")
@@ -125,10 +129,18 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 // checkDemoFlags refuses flags that --demo would silently ignore: the demo
 // runs its own simulator, signed in as its own account.
 func checkDemoFlags(fs *flag.FlagSet, f flags) error {
-	if !f.demo {
-		return nil
-	}
 	var err error
+	if !f.demo {
+		fs.Visit(func(fl *flag.Flag) {
+			if fl.Name == "demo-activity" {
+				err = usageError{"--demo-activity needs --demo: it sets the embedded simulator's pace"}
+			}
+		})
+		return err
+	}
+	if f.activity < 0 || f.activity > maxDemoActivity {
+		return usageError{fmt.Sprintf("--demo-activity %g: between 0 and %d events a second", f.activity, maxDemoActivity)}
+	}
 	fs.Visit(func(fl *flag.Flag) {
 		if err == nil && (fl.Name == "context" || fl.Name == "hub-url") {
 			err = usageError{fmt.Sprintf("--%s cannot be used with --demo: the demo runs its own simulator and account; drop one of the two", fl.Name)}
@@ -357,7 +369,7 @@ func tuiOptions(f flags, stderr io.Writer, getenv func(string) string, later *wa
 		opts.Contexts = append(opts.Contexts, c.Name)
 	}
 	if f.demo {
-		sess, stopDemo, err := startDemo(demoActivity)
+		sess, stopDemo, err := startDemo(f.activity)
 		if err != nil {
 			return opts, stop, err
 		}

@@ -58,6 +58,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"export"}, 2, "hubtui export repos --org ORG"},
 		{[]string{"export", "repos", "--demo", "--format", "xml"}, 2, `--format "xml"`},
 		{[]string{"config"}, 2, "usage: hubtui config init"},
+		{[]string{"--demo-activity", "5"}, 2, "--demo-activity needs --demo"},
+		{[]string{"--demo", "--demo-activity", "-1"}, 2, "--demo-activity -1: between 0 and"},
+		{[]string{"export", "audit", "--demo", "--demo-activity", "1e6"}, 2, "between 0 and 2000"},
 	}
 	for _, c := range cases {
 		code, out, errs := runArgs(t, c.args...)
