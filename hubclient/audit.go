@@ -129,44 +129,6 @@ func (s *AuditService) List(ctx context.Context, account string, opt *AuditListO
 	return out.Logs, resp, nil
 }
 
-// Since reads the log of account newest first, page after page, until it
-// reaches an event older than after, and returns every event at or after
-// after, newest first. Pages shift while new events arrive, so the same
-// event can be read twice; Since drops repeats by Key. Events of the very
-// instant after are included, so a live tail that passes the newest
-// timestamp it has already shown also gets the events of that instant that
-// arrived since; it drops those it already has by Key. A zero after reads
-// the whole log (three months on Docker Hub), which can take many requests.
-func (s *AuditService) Since(ctx context.Context, account string, after time.Time) ([]AuditLog, error) {
-	var out []AuditLog
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		logs, _, err := s.List(ctx, account, &AuditListOptions{ListOptions: ListOptions{Page: page, PageSize: MaxPageSize}})
-		if err != nil {
-			if page > 1 && IsStatus(err, http.StatusNotFound) {
-				return out, nil // past the last page
-			}
-			return out, err
-		}
-		older := false
-		for _, ev := range logs {
-			if ev.Timestamp.Before(after) {
-				older = true
-				continue
-			}
-			k := ev.Key()
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			out = append(out, ev)
-		}
-		if older || len(logs) < MaxPageSize {
-			return out, nil
-		}
-	}
-}
-
 // AuditAction is one entry of the action catalogue. Name is relative to its
 // group: the action "repo.tag.push" is Name "tag.push" in group "repo".
 type AuditAction struct {

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
@@ -253,93 +252,3 @@ func TestAuditActions(t *testing.T) {
 	}
 }
 
-func TestAuditSince(t *testing.T) {
-	e := newEnv(t, hubsim.Options{})
-	ctx := context.Background()
-	c := e.owner()
-	logs, _, err := c.Audit.List(ctx, hubsim.DemoOrg, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: 2, PageSize: 100}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := logs[30].Timestamp // the 131st newest event
-	got, err := c.Audit.Since(ctx, hubsim.DemoOrg, after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 131 || !got[130].Timestamp.Equal(after) {
-		t.Fatalf("since %s: %d events", after, len(got))
-	}
-	seen := map[string]bool{}
-	for _, ev := range got {
-		if seen[ev.Key()] || ev.Timestamp.Before(after) {
-			t.Errorf("event %+v repeated or too old", ev)
-		}
-		seen[ev.Key()] = true
-	}
-
-	// A change shows up in the next poll.
-	newest := got[0].Timestamp
-	if _, _, err := c.OrgTokens.Create(ctx, hubsim.DemoOrg, hubclient.CreateOrgAccessTokenRequest{Label: "tail me",
-		Resources: []hubclient.OrgAccessTokenResource{{Type: "TYPE_REPO", Path: "acme/*", Scopes: []string{"repo-pull"}}}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err = c.Audit.Since(ctx, hubsim.DemoOrg, newest)
-	if err != nil || len(got) != 2 || got[0].Action != "org.access_token.create" {
-		t.Errorf("tail: %v %+v", err, got)
-	}
-}
-
-func TestAuditSinceWithLiveActivity(t *testing.T) {
-	e := newEnv(t, hubsim.Options{Activity: 400})
-	ctx := context.Background()
-	c := e.owner()
-	start := time.Now().UTC().Add(-time.Second).Truncate(time.Second)
-	deadline := time.Now().Add(5 * time.Second)
-	var got []hubclient.AuditLog
-	for time.Now().Before(deadline) {
-		var err error
-		if got, err = c.Audit.Since(ctx, hubsim.DemoOrg, start); err != nil {
-			t.Fatal(err)
-		}
-		if len(got) > 150 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if len(got) <= 150 {
-		t.Fatalf("only %d events from the activity generator", len(got))
-	}
-	// Stop the generator; a second tail must then match a plain walk of
-	// the log's pages.
-	e.sim.Close()
-	time.Sleep(20 * time.Millisecond)
-	got, err := c.Audit.Since(ctx, hubsim.DemoOrg, start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var walked []hubclient.AuditLog
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		rows, _, err := c.Audit.List(ctx, hubsim.DemoOrg, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: page}, From: start})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ev := range rows {
-			if !seen[ev.Key()] {
-				seen[ev.Key()] = true
-				walked = append(walked, ev)
-			}
-		}
-		if len(rows) < hubclient.MaxPageSize {
-			break
-		}
-	}
-	if len(got) != len(walked) {
-		t.Fatalf("since: %d events, walk: %d", len(got), len(walked))
-	}
-	for i := range got {
-		if got[i].Key() != walked[i].Key() || got[i].Timestamp.Before(start) {
-			t.Fatalf("event %d: since %+v, walk %+v", i, got[i], walked[i])
-		}
-	}
-}
