@@ -73,6 +73,8 @@ type Pane struct {
 	height    int
 	// pendingRun is the tail's request waiting for its tick.
 	pendingRun func() tea.Msg
+
+	spark spark // events per hour, for the header (spark.go)
 }
 
 // New is the pane before anything is loaded, with default settings.
@@ -200,7 +202,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		p.loaded = true
 		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
-			p.ring.Push(m.logs[i])
+			p.push(m.logs[i])
 			p.observe(m.logs[i])
 		}
 		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
@@ -223,7 +225,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
-		p.ring.Push(evs...)
+		p.push(evs...)
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
 			p.observe(e)
@@ -372,13 +374,13 @@ func (p *Pane) when(t time.Time) string {
 // View draws the rows on screen only.
 func (p *Pane) View(env pane.Env, w, h int) string {
 	th := env.Theme()
-	p.height = h - 1
+	p.height = h - 2
 	if p.err != nil && p.ring.Len() == 0 {
 		return "\n  " + th.Error.Render(pane.Describe(p.err))
 	}
 	head := fmt.Sprintf("   %-20s %-18s %-28s %-30s %s", "TIME", "ACTOR", "ACTION", "OBJECT", "DESCRIPTION")
-	out := []string{th.Label.Render(text.Truncate(head, w))}
-	rows := h - 1
+	out := []string{th.Dim.Render(p.activity(env.Now(), w)), th.Label.Render(text.Truncate(head, w))}
+	rows := h - len(out)
 	first := max(0, min(p.cursor-rows/2, p.shown()-rows))
 	now := time.Now()
 	for i := first; i < min(p.shown(), first+rows); i++ {
