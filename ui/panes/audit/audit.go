@@ -209,6 +209,8 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		p.tail.Seed(m.logs)
 		env.Clear("load audit")
 		return nil
+	case savedMsg: // save.go
+		return p.saved(env, m)
 	case tickMsg:
 		if m.gen != p.gen || !p.following || p.pendingRun == nil {
 			return nil
@@ -333,6 +335,7 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
 				return p.load(env)
 			}},
+		p.saveBinding(env), // save.go
 	}
 }
 
