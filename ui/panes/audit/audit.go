@@ -228,9 +228,13 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
 		p.push(evs...)
+		bell := false
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
-			p.observe(e)
+			bell = p.observe(e).Bell || bell
+		}
+		if bell {
+			env.Bell() // once per poll, however many events asked for it
 		}
 		if p.paused {
 			p.unseen += len(evs)
@@ -248,16 +252,18 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 }
 
 // observe counts e against the watch rules and remembers the events a
-// rule asked to highlight (forgetting them all when they outgrow the ring).
-func (p *Pane) observe(e hubclient.AuditLog) {
+// rule asked to highlight (forgetting them all when they outgrow the ring);
+// it returns what the rules asked for.
+func (p *Pane) observe(e hubclient.AuditLog) saudit.Hit {
 	h := p.set.Watch.Observe(e)
 	if !h.Highlight {
-		return
+		return h
 	}
 	if len(p.watched) >= 2*p.ring.Cap() {
 		clear(p.watched)
 	}
 	p.watched[e.Key()] = true
+	return h
 }
 
 // Move moves the cursor over what is on display.
