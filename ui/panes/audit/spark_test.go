@@ -132,3 +132,20 @@ func TestSparkFollowsRingEviction(t *testing.T) {
 		t.Errorf("a reset ring left %d counted in the last hour", got)
 	}
 }
+
+func BenchmarkSparkAdd(b *testing.B) {
+	var s spark
+	for i := 0; b.Loop(); i++ {
+		s.add(sparkT0.Add(time.Duration(i) * time.Second))
+	}
+}
+
+func BenchmarkSparkLine(b *testing.B) {
+	var s spark
+	for i := range 10000 {
+		s.add(sparkT0.Add(time.Duration(i) * 30 * time.Second))
+	}
+	for b.Loop() {
+		_ = s.line(140, sparkT0.Add(80*time.Hour))
+	}
+}
