@@ -51,6 +51,9 @@ func address(id uint64, cmd tea.Cmd) tea.Cmd {
 	}
 }
 
+// bel is the terminal's bell.
+const bel = "\a"
+
 // env is the App as one page sees it (pane.Env).
 type env struct {
 	a  *App
@@ -85,6 +88,7 @@ func (e *env) Open(k state.Kind, scope string) {
 func (e *env) Push(p pane.Pane) { e.a.later(e.a.pushPage(e.pg.tab, p)) }
 func (e *env) Pop()             { e.a.later(e.a.popPage(e.pg)) }
 func (e *env) Copy(s string)    { e.a.later(e.a.copy(s)) }
+func (e *env) Bell()            { e.a.later(tea.Raw(bel)) }
 func (e *env) Do(cmd tea.Cmd)   { e.a.later(address(e.pg.id, cmd)) }
 func (e *env) Edit(title, initial string, limit int, done func(string) tea.Cmd) {
 	e.a.edit(e.pg.id, title, initial, limit, done)

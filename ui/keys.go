@@ -226,5 +226,6 @@ func (e *catalogueEnv) Open(state.Kind, string)                        {}
 func (e *catalogueEnv) Push(pane.Pane)                                 {}
 func (e *catalogueEnv) Pop()                                           {}
 func (e *catalogueEnv) Copy(string)                                    {}
+func (e *catalogueEnv) Bell()                                          {}
 func (e *catalogueEnv) Do(tea.Cmd)                                     {}
 func (e *catalogueEnv) Edit(string, string, int, func(string) tea.Cmd) {}

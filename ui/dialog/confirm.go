@@ -187,3 +187,8 @@ func (c *Confirm) View(t *theme.Theme, w, h int) string {
 	}
 	return render(t, w, h, head, body, foot)
 }
+
+// NewReplace asks before a save replaces the file at path.
+func NewReplace(path string, onYes func() tea.Cmd) *Confirm {
+	return NewConfirm("Replace "+sanitize.String(path)+"?", "A file of that name is there already; saving replaces it.", onYes)
+}

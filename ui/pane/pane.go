@@ -197,6 +197,8 @@ type Env interface {
 	Pop()
 	// Copy puts s on the clipboard (OSC 52, tmux-wrapped in tmux).
 	Copy(s string)
+	// Bell rings the terminal's bell (BEL) once.
+	Bell()
 	// Do runs cmd; its result comes back to this pane.
 	Do(cmd tea.Cmd)
 	// Edit lets the user edit text: in $VISUAL or $EDITOR on a temporary

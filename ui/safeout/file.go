@@ -99,3 +99,36 @@ func WriteFile(path string, body []byte, overwrite bool) error {
 	}
 	return nil
 }
+
+// Saved is how a Save ended.
+type Saved struct {
+	Path string // the file, made absolute
+	// Exists reports a file of that name that was left alone: ask, then
+	// Save again with overwrite.
+	Exists bool
+	Err    error
+}
+
+// Save writes what body makes to path (a leading ~/ is the home
+// directory) through WriteFile. Unless overwrite is set, an existing file
+// stops it before body runs, with Exists set. It does I/O: run it in a
+// tea.Cmd.
+func Save(path string, overwrite bool, body func() ([]byte, error)) Saved {
+	full, err := Expand(path)
+	if err != nil {
+		return Saved{Path: path, Err: err}
+	}
+	if !overwrite {
+		if _, err := os.Lstat(full); err == nil {
+			return Saved{Path: full, Exists: true}
+		}
+	}
+	b, err := body()
+	if err != nil {
+		return Saved{Path: full, Err: err}
+	}
+	if err := WriteFile(full, b, overwrite); err != nil {
+		return Saved{Path: full, Exists: errors.Is(err, fs.ErrExist), Err: err}
+	}
+	return Saved{Path: full}
+}

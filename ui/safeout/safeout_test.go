@@ -2,6 +2,9 @@ package safeout
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"unicode/utf8"
@@ -74,4 +77,30 @@ func FuzzEscapeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSaveAsksBeforeReplacing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "out.csv")
+	ran := 0
+	body := func() ([]byte, error) { ran++; return []byte("new"), nil }
+	if r := Save(path, false, body); r.Err != nil || r.Exists || r.Path != path {
+		t.Fatalf("first save: %+v", r)
+	}
+	if r := Save(path, false, body); !r.Exists || r.Err != nil || ran != 1 {
+		t.Fatalf("a second save did not stop at the file (ran %d): %+v", ran, r)
+	}
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := Save(path, true, body); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Fatalf("overwrite left %q", b)
+	}
+	if r := Save(path+"2", false, func() ([]byte, error) { return nil, errors.New("boom") }); r.Err == nil {
+		t.Fatal("a failing body saved")
+	} else if _, err := os.Stat(path + "2"); err == nil {
+		t.Fatal("a failing body left a file")
+	}
 }

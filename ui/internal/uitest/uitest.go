@@ -243,6 +243,17 @@ func (d *Driver) UntilCopied(before int) string {
 	return c[len(c)-1]
 }
 
+// Bells counts the terminal bells the App rang (a raw BEL alone).
+func (d *Driver) Bells() int {
+	n := 0
+	for _, r := range d.Raw {
+		if r == "\a" {
+			n++
+		}
+	}
+	return n
+}
+
 // Footer is the last line of the screen (the key hints).
 func (d *Driver) Footer() string {
 	lines := strings.Split(strings.TrimRight(d.Screen(), "\n"), "\n")

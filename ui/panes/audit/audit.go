@@ -73,6 +73,8 @@ type Pane struct {
 	height    int
 	// pendingRun is the tail's request waiting for its tick.
 	pendingRun func() tea.Msg
+
+	spark spark // events per hour, for the header (spark.go)
 }
 
 // New is the pane before anything is loaded, with default settings.
@@ -200,13 +202,15 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		p.loaded = true
 		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
-			p.ring.Push(m.logs[i])
+			p.push(m.logs[i])
 			p.observe(m.logs[i])
 		}
 		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
 		p.tail.Seed(m.logs)
 		env.Clear("load audit")
 		return nil
+	case savedMsg: // save.go
+		return p.saved(env, m)
 	case tickMsg:
 		if m.gen != p.gen || !p.following || p.pendingRun == nil {
 			return nil
@@ -223,10 +227,14 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
-		p.ring.Push(evs...)
+		p.push(evs...)
+		bell := false
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
-			p.observe(e)
+			bell = p.observe(e).Bell || bell
+		}
+		if bell {
+			env.Bell() // once per poll, however many events asked for it
 		}
 		if p.paused {
 			p.unseen += len(evs)
@@ -244,16 +252,18 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 }
 
 // observe counts e against the watch rules and remembers the events a
-// rule asked to highlight (forgetting them all when they outgrow the ring).
-func (p *Pane) observe(e hubclient.AuditLog) {
+// rule asked to highlight (forgetting them all when they outgrow the ring);
+// it returns what the rules asked for.
+func (p *Pane) observe(e hubclient.AuditLog) saudit.Hit {
 	h := p.set.Watch.Observe(e)
 	if !h.Highlight {
-		return
+		return h
 	}
 	if len(p.watched) >= 2*p.ring.Cap() {
 		clear(p.watched)
 	}
 	p.watched[e.Key()] = true
+	return h
 }
 
 // Move moves the cursor over what is on display.
@@ -331,6 +341,7 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
 				return p.load(env)
 			}},
+		p.saveBinding(env), // save.go
 	}
 }
 
@@ -372,13 +383,13 @@ func (p *Pane) when(t time.Time) string {
 // View draws the rows on screen only.
 func (p *Pane) View(env pane.Env, w, h int) string {
 	th := env.Theme()
-	p.height = h - 1
+	p.height = h - 2
 	if p.err != nil && p.ring.Len() == 0 {
 		return "\n  " + th.Error.Render(pane.Describe(p.err))
 	}
 	head := fmt.Sprintf("   %-20s %-18s %-28s %-30s %s", "TIME", "ACTOR", "ACTION", "OBJECT", "DESCRIPTION")
-	out := []string{th.Label.Render(text.Truncate(head, w))}
-	rows := h - 1
+	out := []string{th.Dim.Render(p.activity(env.Now(), w)), th.Label.Render(text.Truncate(head, w))}
+	rows := h - len(out)
 	first := max(0, min(p.cursor-rows/2, p.shown()-rows))
 	now := time.Now()
 	for i := first; i < min(p.shown(), first+rows); i++ {

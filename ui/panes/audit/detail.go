@@ -36,16 +36,71 @@ func (d *Detail) Leave(pane.Env) {}
 // Update takes nothing.
 func (d *Detail) Update(pane.Env, tea.Msg) tea.Cmd { return nil }
 
-// Bindings: open the object in its pane.
+// Actions of the event's page.
+const (
+	ActOpenObject = "open_object"
+	ActOpenActor  = "open_actor"
+)
+
+// Pages is an event's page, for the keymap.
+func (p *Pane) Pages() []pane.Pane { return []pane.Pane{&Detail{}} }
+
+// Bindings: open the object in its pane (a repository in Tags, a member in
+// Members), and the actor in Members.
 func (d *Detail) Bindings(env pane.Env) []pane.Binding {
-	name := d.e.Name
-	isRepo := strings.Contains(name, "/")
-	why := ""
-	if !isRepo {
-		why = "the object is not a repository"
+	kind, scope, why := objectLink(d.e)
+	help := "the object in its pane"
+	switch kind {
+	case state.Tags:
+		help = "the repository " + sanitize.String(scope) + " in the Tags pane"
+	case state.Members:
+		help = "the member " + sanitize.String(scope) + " in the Members pane"
 	}
-	return []pane.Binding{{Action: "open_object", Keys: []string{"o"}, Help: "the repository in the Tags pane", Short: "open object", Group: pane.GroupPanes,
-		Disabled: why, Run: func() tea.Cmd { env.Open(state.Tags, name); return nil }}}
+	actor := ActorUser(d.e.Actor)
+	actorWhy := ""
+	if actor == "" {
+		actorWhy = "the event names no actor"
+	}
+	return []pane.Binding{
+		{Action: ActOpenObject, Keys: []string{"enter", "o"}, Help: help, Short: "open object", Group: pane.GroupPanes,
+			Disabled: why, Run: func() tea.Cmd { env.Open(kind, scope); return nil }},
+		{Action: ActOpenActor, Keys: []string{"a"}, Help: "the actor in the Members pane", Short: "open actor", Group: pane.GroupPanes,
+			Disabled: actorWhy, Run: func() tea.Cmd { env.Open(state.Members, actor); return nil }},
+	}
+}
+
+// objectLink is where the object of e opens: a repository ("ns/name") in
+// Tags; the member of a team-member event (its name) or of a member event
+// (data "member" or "username", else its name when that is not the
+// organization) in Members. why says why it opens nowhere.
+func objectLink(e hubclient.AuditLog) (kind state.Kind, scope, why string) {
+	name := strings.TrimSpace(e.Name)
+	switch {
+	case strings.HasPrefix(e.Action, "org.team.member."):
+		if name != "" {
+			return state.Members, name, ""
+		}
+	case strings.HasPrefix(e.Action, "org.member."):
+		for _, k := range []string{"member", "username"} {
+			if u := strings.TrimSpace(e.Data[k]); u != "" {
+				return state.Members, u, ""
+			}
+		}
+		if name != "" && name != e.Account && !strings.Contains(name, "/") {
+			return state.Members, name, ""
+		}
+		return "", "", "the event does not name the member"
+	case strings.Contains(name, "/"):
+		return state.Tags, name, ""
+	}
+	return "", "", "the object is not a repository or a member"
+}
+
+// ActorUser is the username of an event's actor: the actor itself, or the
+// user before ` - access token "LABEL"` when a token made the change.
+func ActorUser(actor string) string {
+	u, _, _ := strings.Cut(actor, " - access token ")
+	return strings.TrimSpace(u)
 }
 
 // Status is the time.

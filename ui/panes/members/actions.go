@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -312,29 +309,22 @@ func (p *Pane) save(env pane.Env, org, path string, overwrite bool) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		full, err := safeout.Expand(path)
-		if err != nil {
-			return savedMsg{path: path, err: err}
-		}
-		if !overwrite {
-			if _, err := os.Stat(full); err == nil {
-				return savedMsg{path: full, exists: true}
+		rows := 0
+		r := safeout.Save(path, overwrite, func() ([]byte, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			ex, _, err := c.Members.Export(ctx, org)
+			if err != nil {
+				return nil, err
 			}
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		ex, _, err := c.Members.Export(ctx, org)
-		if err != nil {
-			return savedMsg{path: full, err: err}
-		}
-		body, err := cleanCSV(ex.Raw)
-		if err != nil {
-			return savedMsg{path: full, err: fmt.Errorf("read the export of %s: %w", org, err)}
-		}
-		if err := safeout.WriteFile(full, body, overwrite); err != nil {
-			return savedMsg{path: full, exists: errors.Is(err, fs.ErrExist), err: err}
-		}
-		return savedMsg{path: full, rows: len(ex.Rows)}
+			body, err := cleanCSV(ex.Raw)
+			if err != nil {
+				return nil, fmt.Errorf("read the export of %s: %w", org, err)
+			}
+			rows = len(ex.Rows)
+			return body, nil
+		})
+		return savedMsg{path: r.Path, rows: rows, exists: r.Exists, err: r.Err}
 	}
 }
 
@@ -343,9 +333,7 @@ func (p *Pane) saved(env pane.Env, m savedMsg) tea.Cmd {
 	org := env.Org()
 	switch {
 	case m.exists:
-		shown := sanitize.String(m.path)
-		env.Ask(dialog.NewConfirm("Replace "+shown+"?", "A file of that name is there already; saving replaces it.",
-			func() tea.Cmd { return p.save(env, org, m.path, true) }))
+		env.Ask(dialog.NewReplace(m.path, func() tea.Cmd { return p.save(env, org, m.path, true) }))
 	case m.err != nil:
 		env.Fail("", fmt.Errorf("save the members export: %w", m.err))
 	default:
