@@ -227,4 +227,5 @@ func (e *catalogueEnv) Push(pane.Pane)                                 {}
 func (e *catalogueEnv) Pop()                                           {}
 func (e *catalogueEnv) Copy(string)                                    {}
 func (e *catalogueEnv) Do(tea.Cmd)                                     {}
+func (e *catalogueEnv) Happened([]hubclient.AuditLog)                  {}
 func (e *catalogueEnv) Edit(string, string, int, func(string) tea.Cmd) {}

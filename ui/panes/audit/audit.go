@@ -127,7 +127,7 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		clear(p.watched)
 	}
 	if p.following {
-		return p.poll(env)
+		return nil // the follow went on while the pane was away
 	}
 	if p.loaded || p.loading {
 		return nil
@@ -135,8 +135,13 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	return p.load(env)
 }
 
-// Leave stops requests; a follow is resumed on the next visit.
-func (p *Pane) Leave(pane.Env) { p.stop() }
+// Leave stops a load. A follow goes on while the pane is away (its
+// answers are addressed to it), so the other panes hear of what happens.
+func (p *Pane) Leave(pane.Env) {
+	if !p.following {
+		p.stop()
+	}
+}
 
 func (p *Pane) stop() {
 	if p.cancel != nil {
@@ -223,6 +228,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
+		env.Happened(evs)
 		p.ring.Push(evs...)
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
