@@ -7,7 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
-	"github.com/hubtui/hubtui/state"
 	"github.com/hubtui/hubtui/ui/pane"
 )
 
@@ -117,15 +116,4 @@ func (a *App) enterStale(pg *page) tea.Cmd {
 		return nil
 	}
 	return a.reload(pg)
-}
-
-// Reloads is how many reloads audit events asked of the root pane of the
-// tab of kind k (tests).
-func (a *App) Reloads(k state.Kind) int {
-	for _, t := range a.tabs {
-		if t.entry.Kind == k {
-			return t.stack[0].reloads
-		}
-	}
-	return -1
 }

@@ -48,6 +48,7 @@ type List[T any] struct {
 	dbusy  bool   // a derivation is running
 	dirty  bool   // items changed while it ran
 	follow string // id of the item the cursor stays on once the new order lands
+	again  bool   // a reload was asked for while a load ran: it follows that load
 	tbl    *table.Table
 	cancel context.CancelFunc
 	// markRule is the filter rule that chose the marks when mark-all marked
@@ -108,7 +109,7 @@ func (l *List[T]) clean() {
 	l.want = state.Spec{SortCol: -1}
 	l.markRule = ""
 	l.rows, l.shown, l.server = state.Rows{}, nil, true
-	l.dbusy, l.dirty, l.follow = false, false, ""
+	l.dbusy, l.dirty, l.follow, l.again = false, false, "", false
 	l.tbl.ClearMarks()
 	l.tbl.SetCursor(0)
 	l.bind()
@@ -244,6 +245,23 @@ func (l *List[T]) seek() {
 			return
 		}
 	}
+	if l.coll.Status == state.Loading {
+		l.follow = id // it may be on a page still to come
+	}
+}
+
+// Reload loads the list again in the background: the rows on screen stay
+// until the first new page lands, and the cursor stays on its item.
+// A reload asked for while a load runs waits for it to end, so a list
+// longer than the pause between reloads still finishes.
+func (l *List[T]) Reload(env pane.Env) tea.Cmd {
+	if l.coll.Status == state.Loading {
+		l.again = true
+		return nil
+	}
+	l.again = false
+	l.KeepCursor()
+	return l.Load(env)
 }
 
 // Load starts (or restarts) streaming the list; its results carry a new generation.
@@ -287,6 +305,7 @@ func resume[T any](coll *state.Collection[T], fetch hubclient.PageFunc[T]) hubcl
 
 // Leave cancels the running load; what it loaded stays for the next visit.
 func (l *List[T]) Leave() {
+	l.again = false // the next visit loads afresh
 	if l.cancel != nil {
 		l.cancel()
 		l.cancel = nil
@@ -342,7 +361,11 @@ func (l *List[T]) Update(env pane.Env, msg tea.Msg) (tea.Cmd, bool) {
 			env.Clear(LoadOwner(l.coll.Key))
 			env.Cache().Trim(l.coll.Key)
 		}
-		return l.ItemsChanged(), true
+		cmd := l.ItemsChanged()
+		if l.again {
+			return tea.Batch(cmd, l.Reload(env)), true
+		}
+		return cmd, true
 	case derivedMsg[T]:
 		if m.coll != l.coll {
 			return nil, m.coll.Key == l.coll.Key
@@ -522,8 +545,12 @@ func (l *List[T]) Chosen() []string {
 	return nil
 }
 
-// Move applies a movement action to the table.
-func (l *List[T]) Move(_ pane.Env, act string) { MoveTable(l.tbl, act) }
+// Move applies a movement action to the table; the cursor is the user's
+// again (a reload no longer puts it back on the item it was on).
+func (l *List[T]) Move(_ pane.Env, act string) {
+	l.follow = ""
+	MoveTable(l.tbl, act)
+}
 
 // MoveTable applies a movement action to t (a pane drawing its own table).
 func MoveTable(t *table.Table, act string) {
