@@ -167,3 +167,45 @@ func TestLiveTagsOfTheRepositoryShown(t *testing.T) {
 		t.Fatalf("%d reloads of Tags, want 1", n)
 	}
 }
+
+// TestLiveLongTagListTakesTagsOneByOne: in a repository of more tags
+// than a few pages, a push reads that tag alone (it goes on top) and a
+// delete drops the row, without listing every page again; the cursor
+// stays on its tag.
+func TestLiveLongTagListTakesTagsOneByOne(t *testing.T) {
+	d, sim := uitest.DemoWith(t, hubsim.Options{})
+	many := make([]string, 400)
+	for i := range many {
+		many[i] = fmt.Sprintf("pr-%03d", i)
+	}
+	if err := sim.PushTags("acme", "web", many...); err != nil {
+		t.Fatal(err)
+	}
+	d.Palette("tags acme/web")
+	p := uitest.Pane[*tags.Pane](d, state.Tags)
+	d.Until("the tags", func() bool { return p.L.Scope() == "acme/web" && p.L.Coll().Status == state.Loaded })
+	d.Key("j", "j", "j")
+	was, _ := p.Selected()
+	gen := p.L.Coll().Gen
+	if err := sim.PushTags("acme", "web", "zz-live"); err != nil {
+		t.Fatal(err)
+	}
+	gone := p.L.Coll().Items[10].Name
+	d.Send(d.App.HappenedMsg(
+		hubclient.AuditLog{Action: "repo.tag.push", Name: "acme/web", Data: map[string]string{"tag": "zz-live"}},
+		hubclient.AuditLog{Action: "repo.tag.delete", Name: "acme/web", Data: map[string]string{"tag": gone}},
+	))
+	d.Until("the pushed tag on top", func() bool { items := p.L.Coll().Items; return len(items) > 0 && items[0].Name == "zz-live" })
+	if p.L.Coll().Find(func(r tags.Row) bool { return r.Name == gone }) >= 0 {
+		t.Fatalf("the deleted tag %s is still listed", gone)
+	}
+	if p.L.Coll().Gen != gen {
+		t.Fatal("the whole list was loaded again")
+	}
+	if now, _ := p.Selected(); now != was {
+		t.Fatalf("the cursor moved from %s to %s", was, now)
+	}
+	if n := len(p.L.Coll().Items); n != 412 { // the demo's 12, 400, one pushed, one gone
+		t.Fatalf("%d tags held, want 412", n)
+	}
+}
