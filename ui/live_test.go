@@ -209,3 +209,76 @@ func TestLiveLongTagListTakesTagsOneByOne(t *testing.T) {
 		t.Fatalf("%d tags held, want 412", n)
 	}
 }
+
+// TestLiveFollowStopsWithTheOrg: the follow that goes on off screen ends
+// when the organization changes: the old pane hears nothing more, the new
+// one does not follow, and its events reach no pane.
+func TestLiveFollowStopsWithTheOrg(t *testing.T) {
+	d, c := following(t)
+	old := uitest.Pane[*audit.Pane](d, state.Audit)
+	d.Palette("org demo")
+	d.Until("the new org's repositories", func() bool {
+		return d.App.Session().Org == "demo" && strings.Contains(d.Screen(), " repositories · loaded")
+	})
+	before := old.Status(d.App.TopEnv())
+	if _, _, err := c.Repos.Create(context.Background(), hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "after-switch"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Settle(1500 * time.Millisecond) // several polls of the old follow, had it gone on
+	if now := old.Status(d.App.TopEnv()); now != before {
+		t.Fatalf("the old org's follow went on: %q, then %q", before, now)
+	}
+	if n, stale := d.App.Liveness(state.Repos); n != 0 || stale {
+		t.Fatalf("the new org's Repos heard the old org's event (%d reloads, stale %v)", n, stale)
+	}
+	if uitest.Pane[*audit.Pane](d, state.Audit) == old {
+		t.Fatal("the Audit pane was not built afresh")
+	}
+}
+
+// TestLivePanesTakeTheirEvents: each live pane reloads for an event about
+// what it shows, and not for one about something else.
+func TestLivePanesTakeTheirEvents(t *testing.T) {
+	ev := func(action, name string, data ...string) hubclient.AuditLog {
+		e := hubclient.AuditLog{Action: action, Name: name, Data: map[string]string{}}
+		for i := 0; i+1 < len(data); i += 2 {
+			e.Data[data[i]] = data[i+1]
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		name      string
+		keys      []string
+		kind      state.Kind
+		loaded    string
+		hit, miss hubclient.AuditLog
+	}{
+		{"teams", []string{"3"}, state.Teams, " teams · loaded", ev("org.team.create", "acme", "team", "new"), ev("repo.create", "acme/x")},
+		{"members", []string{"4"}, state.Members, " members · loaded", ev("org.member.add", "acme"), ev("repo.tag.push", "acme/web", "tag", "x")},
+		{"invites", []string{"5"}, state.Invites, " pending invites · loaded", ev("org.invite.create", "acme"), ev("org.team.create", "acme")},
+		{"tokens", []string{"6"}, state.Tokens, " · loaded", ev("org.access_token.create", "acme", "token_id", "x"), ev("org.member.add", "acme")},
+		{"a team's page", []string{"3", "enter"}, state.Teams, " team members · loaded",
+			ev("org.team.member.add", "someone", "team", "{team}"), ev("org.team.member.add", "someone", "team", "not-this-one")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := uitest.Demo(t)
+			for _, k := range tc.keys {
+				d.Key(k)
+				d.Until("the pane", func() bool { b, ok := d.App.Top().(pane.Busy); return !ok || !b.Busy() })
+			}
+			d.Contains(tc.loaded)
+			if tc.hit.Data["team"] == "{team}" {
+				tc.hit.Data["team"] = d.App.Top().Title() // the team shown
+			}
+			d.Send(d.App.HappenedMsg(tc.miss))
+			if n, _ := d.App.Liveness(tc.kind); n != 0 {
+				t.Fatalf("%s reloaded for %s %s", tc.name, tc.miss.Action, tc.miss.Name)
+			}
+			d.Send(d.App.HappenedMsg(tc.hit))
+			if n, _ := d.App.Liveness(tc.kind); n != 1 {
+				t.Fatalf("%s made %d reloads for %s %s, want 1", tc.name, n, tc.hit.Action, tc.hit.Name)
+			}
+			d.Contains(tc.loaded)
+		})
+	}
+}
