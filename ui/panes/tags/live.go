@@ -83,7 +83,7 @@ func (p *Pane) Reload(env pane.Env) tea.Cmd {
 	p.live = liveTags{}
 	coll := p.L.Coll()
 	c := env.Client()
-	if lt.repo != p.repo() || lt.full || p.searching() != "" || coll.Status != state.Loaded || c == nil ||
+	if lt.repo != p.repo() || lt.full || p.searching() != "" || coll.Status != state.Loaded || p.L.Busy() || c == nil ||
 		len(lt.pushed) > fetchAtMost || coll.Total <= relistPages*hubclient.MaxPageSize {
 		return p.L.Reload(env)
 	}
