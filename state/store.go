@@ -153,6 +153,17 @@ func (c *Collection[T]) Finish(gen uint64, err error, now time.Time) bool {
 	return true
 }
 
+// Adopt takes the rows of o, a load of the same key made aside and
+// finished, in place of the rows held: a list loaded again in the
+// background changes at once, never showing part of itself. Its
+// generation moves past both.
+func (c *Collection[T]) Adopt(o *Collection[T]) {
+	c.Gen = max(c.Gen, o.Gen) + 1
+	c.Status, c.Err = Loaded, nil
+	c.Items, c.Total, c.LoadedAt = o.Items, o.Total, o.LoadedAt
+	c.next, c.pending, c.pageLen = o.next, nil, o.pageLen
+}
+
 // Cancel abandons the current load: later results of it are dropped, and
 // the collection goes back to Idle (keeping the rows it had) so the next
 // visit loads it again in full.

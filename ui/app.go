@@ -328,6 +328,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			return nil // its page was closed, or the session changed
 		}
 		return address(pg.id, pg.p.Update(pg.env, msg.msg))
+	case happenedMsg:
+		return a.onHappened(msg)
+	case liveDue:
+		return a.onLiveDue(msg)
 	case signedInMsg:
 		return a.onSignedIn(msg)
 	case orgsMsg:
@@ -786,7 +790,7 @@ func (a *App) enterPane() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for _, pg := range a.tabs[a.active].stack {
-		cmds = append(cmds, address(pg.id, pg.p.Enter(pg.env)))
+		cmds = append(cmds, address(pg.id, pg.p.Enter(pg.env)), a.enterStale(pg))
 	}
 	return tea.Batch(cmds...)
 }

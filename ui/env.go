@@ -18,6 +18,7 @@ type page struct {
 	id  uint64 // messages addressed to it carry this; 0 is nobody
 	tab int
 	env *env
+	live
 }
 
 // addressed is a result of a page's Cmd, for that page only.
@@ -90,6 +91,11 @@ func (e *env) Pop()             { e.a.later(e.a.popPage(e.pg)) }
 func (e *env) Copy(s string)    { e.a.later(e.a.copy(s)) }
 func (e *env) Bell()            { e.a.later(tea.Raw(bel)) }
 func (e *env) Do(cmd tea.Cmd)   { e.a.later(address(e.pg.id, cmd)) }
+func (e *env) Happened(evs []hubclient.AuditLog) {
+	if len(evs) > 0 {
+		e.a.later(happen(e.a.sessionID, e.pg.id, evs))
+	}
+}
 func (e *env) Edit(title, initial string, limit int, done func(string) tea.Cmd) {
 	e.a.edit(e.pg.id, title, initial, limit, done)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/ui/pane"
 )
 
@@ -84,4 +85,10 @@ func OSC52(s string, tmux bool) string { return osc52(s, tmux) }
 // FindFrame is the frame binding (with panes tabs) that key runs.
 func (k Keymap) FindFrame(panes int, key string) (pane.Binding, bool) {
 	return k.find(frameCatalogue(panes), key)
+}
+
+// HappenedMsg is the message that hands evs to the live panes, as the
+// Audit pane's follow does.
+func (a *App) HappenedMsg(evs ...hubclient.AuditLog) tea.Msg {
+	return happenedMsg{session: a.sessionID, evs: evs}
 }

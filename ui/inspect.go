@@ -41,3 +41,14 @@ func (a *App) Status() string { return a.status }
 // Role is the user's role in the current organization, as the App knows it
 // (RoleUnknown until the Hub said).
 func (a *App) Role() pane.Role { return a.role() }
+
+// Liveness is how many reloads audit events asked of the top page of the
+// tab of kind k, and whether it waits to reload when next shown (tests).
+func (a *App) Liveness(k state.Kind) (reloads int, stale bool) {
+	if i := a.tabOf(k); i >= 0 {
+		st := a.tabs[i].stack
+		pg := st[len(st)-1]
+		return pg.reloads, pg.stale
+	}
+	return -1, false
+}

@@ -228,4 +228,5 @@ func (e *catalogueEnv) Pop()                                           {}
 func (e *catalogueEnv) Copy(string)                                    {}
 func (e *catalogueEnv) Bell()                                          {}
 func (e *catalogueEnv) Do(tea.Cmd)                                     {}
+func (e *catalogueEnv) Happened([]hubclient.AuditLog)                  {}
 func (e *catalogueEnv) Edit(string, string, int, func(string) tea.Cmd) {}

@@ -54,7 +54,13 @@ func (tm *tmux) screen() string {
 // waitFor polls the screen until ok holds, failing with the last screen.
 func (tm *tmux) waitFor(what string, ok func(string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	return tm.waitForWithin(15*time.Second, what, ok)
+}
+
+// waitForWithin is waitFor with its own limit (an event the tail polls for).
+func (tm *tmux) waitForWithin(limit time.Duration, what string, ok func(string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(limit)
 	var s string
 	for time.Now().Before(deadline) {
 		s = tm.screen()

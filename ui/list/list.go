@@ -48,6 +48,10 @@ type List[T any] struct {
 	dbusy  bool   // a derivation is running
 	dirty  bool   // items changed while it ran
 	follow string // id of the item the cursor stays on once the new order lands
+	again  bool   // a reload was asked for while a load ran: it follows that load
+	// aside is a reload running in the background: its pages go here, and
+	// take the place of the rows on screen once it is done.
+	aside  *state.Collection[T]
 	tbl    *table.Table
 	cancel context.CancelFunc
 	// markRule is the filter rule that chose the marks when mark-all marked
@@ -73,6 +77,7 @@ func (l *List[T]) Open(env pane.Env, scope string) {
 		l.cancel()
 		l.cancel = nil
 	}
+	l.aside = nil
 	l.coll.Cancel()
 	l.scope = scope
 	key := state.Key{Kind: l.spec.Kind, Scope: scope}
@@ -108,7 +113,7 @@ func (l *List[T]) clean() {
 	l.want = state.Spec{SortCol: -1}
 	l.markRule = ""
 	l.rows, l.shown, l.server = state.Rows{}, nil, true
-	l.dbusy, l.dirty, l.follow = false, false, ""
+	l.dbusy, l.dirty, l.follow, l.again = false, false, "", false
 	l.tbl.ClearMarks()
 	l.tbl.SetCursor(0)
 	l.bind()
@@ -123,8 +128,8 @@ func (l *List[T]) Coll() *state.Collection[T] { return l.coll }
 // Table is the table drawing it.
 func (l *List[T]) Table() *table.Table { return l.tbl }
 
-// Busy reports whether a load is running.
-func (l *List[T]) Busy() bool { return l.coll.Status == state.Loading }
+// Busy reports whether a load is running (in the background too).
+func (l *List[T]) Busy() bool { return l.coll.Status == state.Loading || l.aside != nil }
 
 // Filtering reports whether a filter or sort is being computed.
 func (l *List[T]) Filtering() bool { return l.dbusy }
@@ -244,6 +249,60 @@ func (l *List[T]) seek() {
 			return
 		}
 	}
+	if l.coll.Status == state.Loading {
+		l.follow = id // it may be on a page still to come
+	}
+}
+
+// Reload loads the list again in the background: the rows on screen stay
+// as they are until the whole new list is in, then change at once with
+// the cursor on the item it is on. A reload asked for while a load runs
+// waits for it to end, so a list longer than the pause between reloads
+// still finishes. A list not loaded yet just loads.
+func (l *List[T]) Reload(env pane.Env) tea.Cmd {
+	if l.Busy() {
+		l.again = true
+		return nil
+	}
+	l.again = false
+	c := env.Client()
+	if l.coll.Status != state.Loaded || c == nil {
+		l.KeepCursor()
+		return l.Load(env)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	l.aside = state.NewCollection[T](l.coll.Key)
+	gen := l.aside.Begin(max(env.NextGen(), l.coll.Gen))
+	return stream(ctx, c, l.coll.Key, gen, l.spec.Fetch(c, l.scope))
+}
+
+// onAside takes a page or the end of the background reload.
+func (l *List[T]) onAside(env pane.Env, msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case pageMsg[T]:
+		l.aside.AddPage(m.gen, m.page, m.items, m.total)
+	case doneMsg:
+		aside := l.aside
+		l.aside, l.cancel = nil, nil
+		if !aside.Finish(m.gen, m.err, env.Now()) {
+			return nil
+		}
+		if m.err != nil {
+			env.Fail(LoadOwner(l.coll.Key), fmt.Errorf("load %s again: %w", l.spec.Noun, m.err))
+			return nil // the rows held stay
+		}
+		env.Clear(LoadOwner(l.coll.Key))
+		l.KeepCursor()
+		l.coll.Adopt(aside)
+		env.Cache().Trim(l.coll.Key)
+		cmd := l.ItemsChanged()
+		if l.again {
+			return tea.Batch(cmd, l.Reload(env))
+		}
+		return cmd
+	}
+	return nil
 }
 
 // Load starts (or restarts) streaming the list; its results carry a new generation.
@@ -255,6 +314,7 @@ func (l *List[T]) Load(env pane.Env) tea.Cmd {
 	if l.cancel != nil {
 		l.cancel()
 	}
+	l.aside = nil
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
 	fetch := resume(l.coll, l.spec.Fetch(c, l.scope))
@@ -287,6 +347,7 @@ func resume[T any](coll *state.Collection[T], fetch hubclient.PageFunc[T]) hubcl
 
 // Leave cancels the running load; what it loaded stays for the next visit.
 func (l *List[T]) Leave() {
+	l.again, l.aside = false, nil
 	if l.cancel != nil {
 		l.cancel()
 		l.cancel = nil
@@ -325,6 +386,9 @@ func (l *List[T]) Update(env pane.Env, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return tea.Batch(cmd, m.Next), true
 	case pageMsg[T]:
+		if l.aside != nil && m.key == l.coll.Key && m.gen == l.aside.Gen {
+			return l.onAside(env, m), true
+		}
 		if m.key != l.coll.Key || !l.coll.AddPage(m.gen, m.page, m.items, m.total) {
 			return nil, m.key == l.coll.Key
 		}
@@ -332,6 +396,9 @@ func (l *List[T]) Update(env pane.Env, msg tea.Msg) (tea.Cmd, bool) {
 	case doneMsg:
 		if m.key != l.coll.Key {
 			return nil, false
+		}
+		if l.aside != nil && m.gen == l.aside.Gen {
+			return l.onAside(env, m), true
 		}
 		if !l.coll.Finish(m.gen, m.err, env.Now()) {
 			return nil, true
@@ -342,7 +409,11 @@ func (l *List[T]) Update(env pane.Env, msg tea.Msg) (tea.Cmd, bool) {
 			env.Clear(LoadOwner(l.coll.Key))
 			env.Cache().Trim(l.coll.Key)
 		}
-		return l.ItemsChanged(), true
+		cmd := l.ItemsChanged()
+		if l.again {
+			return tea.Batch(cmd, l.Reload(env)), true
+		}
+		return cmd, true
 	case derivedMsg[T]:
 		if m.coll != l.coll {
 			return nil, m.coll.Key == l.coll.Key
@@ -522,8 +593,12 @@ func (l *List[T]) Chosen() []string {
 	return nil
 }
 
-// Move applies a movement action to the table.
-func (l *List[T]) Move(_ pane.Env, act string) { MoveTable(l.tbl, act) }
+// Move applies a movement action to the table; the cursor is the user's
+// again (a reload no longer puts it back on the item it was on).
+func (l *List[T]) Move(_ pane.Env, act string) {
+	l.follow = ""
+	MoveTable(l.tbl, act)
+}
 
 // MoveTable applies a movement action to t (a pane drawing its own table).
 func MoveTable(t *table.Table, act string) {

@@ -93,6 +93,23 @@ type Completer interface {
 	Complete(what string, yield func(string) bool)
 }
 
+// Live is a pane showing things the audit log reports changes of. While the
+// Audit pane follows the log it hands what arrived to the App (Env.Happened),
+// which asks each live pane whether it is affected: a pane on screen reloads
+// (at most once every LiveEvery), one off screen reloads when next entered.
+type Live interface {
+	// Affected reports whether one of evs changed what the pane shows.
+	Affected(env Env, evs []hubclient.AuditLog) bool
+	// Reload loads what the pane shows again, in the background: the rows
+	// on screen stay until the new ones land, and the cursor stays on the
+	// item it was on.
+	Reload(env Env) tea.Cmd
+}
+
+// LiveEvery is the shortest time between two reloads of a live pane: a
+// burst of events makes one reload now and at most one more at its end.
+const LiveEvery = 2 * time.Second
+
 // Role is the signed-in user's role in the organization shown.
 type Role int
 
@@ -201,6 +218,9 @@ type Env interface {
 	Bell()
 	// Do runs cmd; its result comes back to this pane.
 	Do(cmd tea.Cmd)
+	// Happened hands the App the events the audit log just delivered, so
+	// the live panes showing what they are about load it again.
+	Happened(evs []hubclient.AuditLog)
 	// Edit lets the user edit text: in $VISUAL or $EDITOR on a temporary
 	// file (0600, removed afterwards), else in a text area over the pane.
 	// done gets the text when it was saved, in Update; nothing typed is

@@ -129,7 +129,7 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		clear(p.watched)
 	}
 	if p.following {
-		return p.poll(env)
+		return nil // the follow went on while the pane was away
 	}
 	if p.loaded || p.loading {
 		return nil
@@ -137,8 +137,13 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	return p.load(env)
 }
 
-// Leave stops requests; a follow is resumed on the next visit.
-func (p *Pane) Leave(pane.Env) { p.stop() }
+// Leave stops a load. A follow goes on while the pane is away (its
+// answers are addressed to it), so the other panes hear of what happens.
+func (p *Pane) Leave(pane.Env) {
+	if !p.following {
+		p.stop()
+	}
+}
 
 func (p *Pane) stop() {
 	if p.cancel != nil {
@@ -227,6 +232,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
+		env.Happened(evs)
 		p.push(evs...)
 		bell := false
 		for _, e := range evs {
@@ -237,7 +243,8 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 			env.Bell() // once per poll, however many events asked for it
 		}
 		if p.paused {
-			p.unseen += len(evs)
+			// What was on display may leave memory too: never more new than held.
+			p.unseen = min(p.unseen+len(evs), p.ring.Len())
 		} else if p.cursor > 0 {
 			p.cursor += len(evs) // the view stays on the row it was on, unless at the top edge
 		}

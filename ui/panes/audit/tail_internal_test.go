@@ -53,6 +53,7 @@ func (e *modelEnv) Push(pane.Pane)                                 {}
 func (e *modelEnv) Pop()                                           {}
 func (e *modelEnv) Copy(string)                                    {}
 func (e *modelEnv) Bell()                                          { e.bells++ }
+func (e *modelEnv) Happened([]hubclient.AuditLog)                  {}
 func (e *modelEnv) Do(tea.Cmd)                                     {}
 func (e *modelEnv) Edit(string, string, int, func(string) tea.Cmd) {}
 

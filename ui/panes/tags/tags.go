@@ -123,6 +123,7 @@ func Spec() list.Spec[Row] {
 type Pane struct {
 	L        *list.List[Row]
 	coverGen uint64 // the image check of the delete asked last
+	live     liveTags
 }
 
 // New is the pane before a repository is chosen.
@@ -261,6 +262,9 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(coverMsg); ok {
 		p.onCover(env, m)
 		return nil
+	}
+	if m, ok := msg.(liveMsg); ok {
+		return p.onLive(env, m)
 	}
 	cmd, _ := p.L.Update(env, msg)
 	return cmd
