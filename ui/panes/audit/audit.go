@@ -73,6 +73,16 @@ type Pane struct {
 	height    int
 	// pendingRun is the tail's request waiting for its tick.
 	pendingRun func() tea.Msg
+
+	filter     serverFilter          // what the Hub is asked to filter by
+	query      string                // the local filter (/)
+	queryErr   error                 // the local filter does not read
+	idx        matches               // the events the local filter keeps
+	hi         int64                 // the next number of an event pushed at the newest end
+	back       back                  // reading older pages
+	cats       map[string]*catalogue // action catalogues by org
+	catLoading string                // the org whose catalogue is on its way
+	catErr     error                 // the catalogue of the org did not load
 }
 
 // New is the pane before anything is loaded, with default settings.
@@ -83,7 +93,8 @@ func NewWith(s Settings) *Pane {
 	if s.Buffer <= 0 {
 		s.Buffer = saudit.DefaultBuffer
 	}
-	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}, watched: map[string]bool{}}
+	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}, watched: map[string]bool{},
+		cats: map[string]*catalogue{}}
 }
 
 // Kind is state.Audit.
@@ -102,9 +113,10 @@ func (p *Pane) Selected() (string, bool) {
 }
 
 type pageMsg struct {
-	gen  uint64
-	logs []hubclient.AuditLog
-	err  error
+	gen   uint64
+	logs  []hubclient.AuditLog
+	err   error
+	asked time.Time
 }
 
 type tickMsg struct{ gen uint64 }
@@ -117,26 +129,31 @@ type tailMsg struct {
 	err  error
 }
 
-// Enter loads the newest page once per org; a follow goes on.
+// Enter loads the newest page once per org (and the org's catalogue of
+// actions); a follow goes on.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	if p.org != env.Org() {
 		p.stop()
+		p.stopOlder()
 		p.ring.Reset()
 		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
 		p.set.Watch.Reset()
 		clear(p.watched)
+		p.filter, p.query, p.back, p.catErr = serverFilter{}, "", back{}, nil
+		p.resetIndex()
 	}
+	cat := p.loadCatalogue(env)
 	if p.following {
-		return p.poll(env)
+		return tea.Batch(cat, p.poll(env))
 	}
 	if p.loaded || p.loading {
-		return nil
+		return cat
 	}
-	return p.load(env)
+	return tea.Batch(cat, p.load(env))
 }
 
 // Leave stops requests; a follow is resumed on the next visit.
-func (p *Pane) Leave(pane.Env) { p.stop() }
+func (p *Pane) Leave(pane.Env) { p.stop(); p.stopOlder() }
 
 func (p *Pane) stop() {
 	if p.cancel != nil {
@@ -155,10 +172,12 @@ func (p *Pane) load(env pane.Env) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.loading, p.err = cancel, true, nil
 	p.gen = env.NextGen()
-	gen, org := p.gen, p.org
+	p.stopOlder()
+	p.back = back{}
+	gen, org, opt, asked := p.gen, p.org, p.filter.options(1, firstPage, time.Time{}), env.Now()
 	return func() tea.Msg {
-		logs, _, err := c.Audit.List(ctx, org, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: 1, PageSize: firstPage}})
-		return pageMsg{gen: gen, logs: logs, err: err}
+		logs, _, err := c.Audit.List(ctx, org, opt)
+		return pageMsg{gen: gen, logs: logs, err: err, asked: asked}
 	}
 }
 
@@ -199,13 +218,28 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.loaded = true
-		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
-			p.ring.Push(m.logs[i])
-			p.observe(m.logs[i])
+		oldest := make([]hubclient.AuditLog, len(m.logs)) // the ring takes oldest first
+		for i, e := range m.logs {
+			oldest[len(m.logs)-1-i] = e
 		}
-		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
+		p.pushNew(oldest)
+		for _, e := range oldest {
+			p.observe(e)
+		}
+		p.startBack(m.logs, m.asked)
+		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share,
+			Filter: p.filter.f, To: p.filter.to}, time.Now())
 		p.tail.Seed(m.logs)
 		env.Clear("load audit")
+		if p.following { // the filters changed while following: go on with them
+			return p.poll(env)
+		}
+		return nil
+	case catMsg:
+		p.gotCatalogue(m)
+		return nil
+	case olderMsg:
+		p.gotOlder(env, m)
 		return nil
 	case tickMsg:
 		if m.gen != p.gen || !p.following || p.pendingRun == nil {
@@ -223,7 +257,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
-		p.ring.Push(evs...)
+		added := p.pushNew(evs)
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
 			p.observe(e)
@@ -231,12 +265,17 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		if p.paused {
 			p.unseen += len(evs)
 		} else if p.cursor > 0 {
-			p.cursor += len(evs) // the view stays on the row it was on, unless at the top edge
+			p.cursor += added // the view stays on the row it was on, unless at the top edge
 		}
 		for k, at := range p.arrived {
 			if now.Sub(at) > highlightFor {
 				delete(p.arrived, k)
 			}
+		}
+		if p.tail.Finished() { // the time range is over: nothing more can come
+			p.following, p.paused, p.unseen = false, false, 0
+			env.Say("the time range has ended: nothing more to follow")
+			return nil
 		}
 		return p.poll(env)
 	}
@@ -257,7 +296,7 @@ func (p *Pane) observe(e hubclient.AuditLog) {
 }
 
 // Move moves the cursor over what is on display.
-func (p *Pane) Move(_ pane.Env, act string) {
+func (p *Pane) Move(env pane.Env, act string) {
 	n := p.shown()
 	half := max(1, p.height/2)
 	switch act {
@@ -275,15 +314,26 @@ func (p *Pane) Move(_ pane.Env, act string) {
 		p.cursor -= half
 	}
 	p.cursor = max(0, min(p.cursor, n-1))
+	p.maybeOlder(env)
 }
 
-// shown is how many events are on display (while paused, those before the pause).
-func (p *Pane) shown() int { return p.ring.Len() - p.unseen }
+// shown is how many events are on display (while paused, those before
+// the pause; with a local filter, those it keeps).
+func (p *Pane) shown() int {
+	if p.query != "" {
+		return p.idx.len() - p.idx.newerThan(p.hi-int64(p.unseen))
+	}
+	return p.ring.Len() - p.unseen
+}
 
 // event is the i-th row on display.
 func (p *Pane) event(i int) (hubclient.AuditLog, bool) {
 	if i < 0 || i >= p.shown() {
 		return hubclient.AuditLog{}, false
+	}
+	if p.query != "" {
+		seq := p.idx.at(i + p.idx.newerThan(p.hi-int64(p.unseen)))
+		return p.ring.Newest(int(p.hi - 1 - seq)), true
 	}
 	return p.ring.Newest(i + p.unseen), true
 }
@@ -299,9 +349,9 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 	if p.paused {
 		pauseHelp = fmt.Sprintf("show the %d new events", p.unseen)
 	}
-	return []pane.Binding{
+	bs := []pane.Binding{
 		{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "the event with its data", Short: "open", Group: pane.GroupPanes,
-			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { env.Push(&Detail{e: e, utc: p.utc}); return nil }},
+			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { env.Push(&Detail{e: e, utc: p.utc, label: p.label(e.Action)}); return nil }},
 		{Action: ActFollow, Keys: []string{"f"}, Help: followHelp, Short: followShort, Group: pane.GroupGeneral,
 			Disabled: map[bool]string{true: "", false: "the log is still loading"}[p.tail != nil], Run: func() tea.Cmd {
 				p.following = !p.following
@@ -324,14 +374,11 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 			Run: func() tea.Cmd { p.utc = !p.utc; return nil }},
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "load the newest page again", Short: "refresh", Group: pane.GroupGeneral,
 			Run: func() tea.Cmd {
-				p.stop()
-				p.ring.Reset()
-				p.set.Watch.Reset()
-				clear(p.watched)
-				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
-				return p.load(env)
+				p.following = false
+				return p.refilterServer(env) // the same filters, from page 1
 			}},
 	}
+	return append(bs[:1:1], append(p.filterBindings(env), bs[1:]...)...)
 }
 
 // Status says what the tail does.
@@ -343,12 +390,16 @@ func (p *Pane) Status(env pane.Env) string {
 		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
 	}
 	s := fmt.Sprintf("%d events held", p.ring.Len())
+	if p.query != "" {
+		s = fmt.Sprintf("%d of %d events held match", p.shown(), p.ring.Len())
+	}
 	if n := p.set.Watch.Counted(); n > 0 {
 		s += fmt.Sprintf(" · %d watched (:rules)", n)
 	}
 	if ev := p.ring.Evicted(); ev > 0 {
 		s += fmt.Sprintf(" (%d older left memory)", ev)
 	}
+	s += p.backStatus(env)
 	if p.following && p.tail != nil {
 		st := p.tail.Status()
 		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
@@ -378,7 +429,11 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 	}
 	head := fmt.Sprintf("   %-20s %-18s %-28s %-30s %s", "TIME", "ACTOR", "ACTION", "OBJECT", "DESCRIPTION")
 	out := []string{th.Label.Render(text.Truncate(head, w))}
-	rows := h - 1
+	if f := p.filterLine(); f != "" { // the server filters, above the column heads
+		out = append([]string{th.Title.Render(text.Truncate("  "+f, w))}, out...)
+		p.height--
+	}
+	rows := p.height
 	first := max(0, min(p.cursor-rows/2, p.shown()-rows))
 	now := time.Now()
 	for i := first; i < min(p.shown(), first+rows); i++ {
@@ -391,7 +446,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 			cur = ">"
 		}
 		line := fmt.Sprintf("%s%s %-20s %-18s %-28s %-30s %s", cur, mark, p.when(e.Timestamp), text.Truncate(sanitize.String(e.Actor), 18),
-			text.Truncate(sanitize.String(e.Action), 28), text.Truncate(sanitize.String(e.Name), 30), sanitize.String(e.ActionDescription))
+			text.Truncate(sanitize.String(p.label(e.Action)), 28), text.Truncate(sanitize.String(e.Name), 30), sanitize.String(e.ActionDescription))
 		line = text.Truncate(line, w)
 		switch {
 		case i == p.cursor:
@@ -404,7 +459,14 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 		out = append(out, line)
 	}
 	if p.shown() == 0 && p.loaded {
-		out = append(out, "  "+th.Dim.Render("No events yet. f follows the log."))
+		switch {
+		case p.query != "":
+			out = append(out, "  "+th.Dim.Render("No event held matches the filter; esc clears it."))
+		case p.filter.active():
+			out = append(out, "  "+th.Dim.Render("No events match the filters; esc clears the newest."))
+		default:
+			out = append(out, "  "+th.Dim.Render("No events yet. f follows the log."))
+		}
 	}
 	return strings.Join(out, "\n")
 }
