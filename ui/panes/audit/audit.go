@@ -75,8 +75,10 @@ type Pane struct {
 	pendingRun func() tea.Msg
 
 	filter     serverFilter          // what the Hub is asked to filter by
-	query      string                // the local filter (/)
+	query      string                // the local filter (/) as typed
+	matched    string                // the local filter idx was built for
 	queryErr   error                 // the local filter does not read
+	qgen       uint64                // the index being built; others are dropped
 	idx        matches               // the events the local filter keeps
 	hi         int64                 // the next number of an event pushed at the newest end
 	back       back                  // reading older pages
@@ -139,7 +141,8 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
 		p.set.Watch.Reset()
 		clear(p.watched)
-		p.filter, p.query, p.back, p.catErr = serverFilter{}, "", back{}, nil
+		p.filter, p.query, p.matched, p.back, p.catErr = serverFilter{}, "", "", back{}, nil
+		p.qgen++
 		p.resetIndex()
 	}
 	cat := p.loadCatalogue(env)
@@ -236,7 +239,9 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case catMsg:
-		p.gotCatalogue(m)
+		return p.gotCatalogue(env, m)
+	case queryMsg:
+		p.gotQuery(env, m)
 		return nil
 	case olderMsg:
 		p.gotOlder(env, m)
@@ -320,7 +325,7 @@ func (p *Pane) Move(env pane.Env, act string) {
 // shown is how many events are on display (while paused, those before
 // the pause; with a local filter, those it keeps).
 func (p *Pane) shown() int {
-	if p.query != "" {
+	if p.matched != "" {
 		return p.idx.len() - p.idx.newerThan(p.hi-int64(p.unseen))
 	}
 	return p.ring.Len() - p.unseen
@@ -331,7 +336,7 @@ func (p *Pane) event(i int) (hubclient.AuditLog, bool) {
 	if i < 0 || i >= p.shown() {
 		return hubclient.AuditLog{}, false
 	}
-	if p.query != "" {
+	if p.matched != "" {
 		seq := p.idx.at(i + p.idx.newerThan(p.hi-int64(p.unseen)))
 		return p.ring.Newest(int(p.hi - 1 - seq)), true
 	}
@@ -390,7 +395,7 @@ func (p *Pane) Status(env pane.Env) string {
 		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
 	}
 	s := fmt.Sprintf("%d events held", p.ring.Len())
-	if p.query != "" {
+	if p.matched != "" {
 		s = fmt.Sprintf("%d of %d events held match", p.shown(), p.ring.Len())
 	}
 	if n := p.set.Watch.Counted(); n > 0 {
@@ -460,7 +465,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 	}
 	if p.shown() == 0 && p.loaded {
 		switch {
-		case p.query != "":
+		case p.matched != "":
 			out = append(out, "  "+th.Dim.Render("No event held matches the filter; esc clears it."))
 		case p.filter.active():
 			out = append(out, "  "+th.Dim.Render("No events match the filters; esc clears the newest."))

@@ -373,8 +373,26 @@ func TestLocalFilterOverTheEventsHeld(t *testing.T) {
 		return out
 	}
 	b.d.Key("/")
-	b.d.Type("'deleted")
+	b.d.Type("'delete")
+	_, cmd := b.d.App.Update(uitest.KeyMsg("d")) // the index of "'deleted", held back
+	index := collect(cmd)
 	b.d.Key("enter")
+	if len(index) == 0 || b.p.Query() != "'deleted" {
+		t.Fatalf("the filter built no index (query %q)", b.p.Query())
+	}
+	// Meanwhile an older page comes in, and new events (one a match).
+	b.d.Key("G")
+	b.d.Until("an older page", func() bool { return len(b.p.Held()) > 100 && !strings.Contains(b.d.Screen(), "loading older") })
+	b.d.Key("g")
+	at := uitest.FixedNow().Add(time.Second)
+	b.p.Hold([]hubclient.AuditLog{
+		{Account: "acme", Action: "repo.tag.delete", Name: "acme/web", Actor: "demo", Timestamp: at, ActionDescription: "deleted the tag x from the repository acme/web"},
+		{Account: "acme", Action: "repo.create", Name: "acme/new", Actor: "demo", Timestamp: at, ActionDescription: "created the repository acme/new"},
+	})
+	for _, m := range index {
+		b.d.Deliver(m)
+	}
+	b.d.Until("the filter", func() bool { return strings.Contains(b.d.Screen(), "events held match") })
 	shown := b.p.Shown()
 	want := matching()
 	if len(want) == 0 || len(shown) != len(want) {
@@ -385,10 +403,10 @@ func TestLocalFilterOverTheEventsHeld(t *testing.T) {
 			t.Fatalf("row %d is %s, want %s (time order)", i, shown[i].Timestamp, want[i].Timestamp)
 		}
 	}
-	if !strings.Contains(b.d.Screen(), fmt.Sprintf("%d of 100 events held match", len(want))) {
+	if !strings.Contains(b.d.Screen(), fmt.Sprintf("%d of %d events held match", len(want), len(b.p.Held()))) {
 		t.Fatalf("status:\n%s", b.d.Screen())
 	}
-	// An older page comes in filtered.
+	// Another older page comes in filtered.
 	b.d.Key("G")
 	b.d.Until("an older page", func() bool { return len(b.p.Held()) > 100 && !strings.Contains(b.d.Screen(), "loading older") })
 	if got, want := len(b.p.Shown()), len(matching()); got != want || got <= len(shown) {

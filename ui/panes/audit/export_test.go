@@ -35,3 +35,10 @@ func Overlap(held, page []hubclient.AuditLog) int {
 
 // NewRingForTest is a ring of capacity n.
 func NewRingForTest(n int) *saudit.Ring { return saudit.NewRing(n) }
+
+// Refilter matches every event held against q, as SetQuery's Cmd does,
+// and returns how many match.
+func (p *Pane) Refilter(q string) int {
+	found, _ := match(q, p.cats[p.org], p.ring.Len(), p.ring.Newest)
+	return len(found)
+}

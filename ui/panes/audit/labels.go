@@ -52,8 +52,9 @@ func (p *Pane) loadCatalogue(env pane.Env) tea.Cmd {
 	}
 }
 
-// gotCatalogue keeps an answer; a catalogue is the org's whenever it comes.
-func (p *Pane) gotCatalogue(m catMsg) {
+// gotCatalogue keeps an answer; a catalogue is the org's whenever it
+// comes. The local filter matches labels too: it runs again.
+func (p *Pane) gotCatalogue(env pane.Env, m catMsg) tea.Cmd {
 	if p.catLoading == m.org {
 		p.catLoading = ""
 	}
@@ -61,17 +62,22 @@ func (p *Pane) gotCatalogue(m catMsg) {
 		if m.org == p.org {
 			p.catErr = fmt.Errorf("audit actions of %s: %w", m.org, m.err)
 		}
-		return
+		return nil
 	}
 	p.cats[m.org] = newCatalogue(m.acts)
-	if m.org == p.org {
-		p.refilter() // labels are part of what the local filter matches
+	if m.org == p.org && p.query != "" {
+		return p.runQuery(env)
 	}
+	return nil
 }
 
 // label is the catalogue's label of action, or action itself.
-func (p *Pane) label(action string) string {
-	if c := p.cats[p.org]; c != nil {
+func (p *Pane) label(action string) string { return p.cats[p.org].label(action) }
+
+// label is c's label of action, or action itself (also when c is nil).
+// A catalogue is never changed once made, so Cmds may read it.
+func (c *catalogue) label(action string) string {
+	if c != nil {
 		if l, ok := c.labels[action]; ok {
 			return l
 		}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"sort"
 
 	tea "charm.land/bubbletea/v2"
@@ -59,53 +60,129 @@ func (m *matches) newerThan(n int64) int {
 
 // haystack is what the local filter matches an event by: actor, action,
 // its label, object and description.
-func (p *Pane) haystack(e hubclient.AuditLog) string {
-	return sanitize.String(e.Actor + " " + e.Action + " " + p.label(e.Action) + " " + e.Name + " " + e.ActionDescription)
+func haystack(c *catalogue, e hubclient.AuditLog) string {
+	return sanitize.String(e.Actor + " " + e.Action + " " + c.label(e.Action) + " " + e.Name + " " + e.ActionDescription)
+}
+
+// match filters n events by q: at(i) is the i-th, newest first. It
+// returns the positions that match, in the same order. It is pure, for
+// Update (a few events) and Cmds (every event held, from a copy).
+func match(q string, c *catalogue, n int, at func(i int) hubclient.AuditLog) ([]int, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	hay := make([]string, n)
+	pos := make([]int, n)
+	for i := range n {
+		hay[i], pos[i] = haystack(c, at(i)), i
+	}
+	rows := state.Derive(pos, state.Spec{Query: q, SortCol: 0}, state.Schema[int]{
+		Name:    func(i int) string { return hay[i] },
+		Compare: func(a, b int, _ int) int { return cmp.Compare(a, b) }, // the time order
+	})
+	return rows.Indices, rows.Err
 }
 
 // matchSeqs returns the numbers of the events of ring positions
-// [first, first+n) (Newest order) that match the query, in Newest order.
+// [first, first+n) (Newest order) that the filter in force keeps, in
+// Newest order.
 func (p *Pane) matchSeqs(first, n int) []int64 {
-	if n <= 0 {
+	found, err := match(p.matched, p.cats[p.org], n, func(i int) hubclient.AuditLog { return p.ring.Newest(first + i) })
+	if err != nil {
 		return nil
 	}
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = first + i
-	}
-	rows := state.Derive(pos, state.Spec{Query: p.query, SortCol: 0}, state.Schema[int]{
-		Name:    func(i int) string { return p.haystack(p.ring.Newest(i)) },
-		Compare: func(a, b int, _ int) int { return cmp.Compare(a, b) },
-	})
-	p.queryErr = rows.Err
-	out := make([]int64, len(rows.Indices))
-	for i, k := range rows.Indices {
-		out[i] = p.hi - 1 - int64(pos[k])
+	out := make([]int64, len(found))
+	for i, k := range found {
+		out[i] = p.hi - 1 - int64(first+k)
 	}
 	return out
 }
 
-// refilter builds the index again over every event held.
-func (p *Pane) refilter() {
-	p.idx = matches{}
+// queryMsg is the index built for q over the events held when it was
+// asked for: n events, the newest numbered hi-1.
+type queryMsg struct {
+	gen  uint64
+	q    string
+	hi   int64
+	n    int
+	seqs []int64 // the numbers of the matches, newest first
+	err  error
+}
+
+// runQuery builds the index of p.query over a copy of the events held,
+// in a Cmd: typing never waits for it.
+func (p *Pane) runQuery(env pane.Env) tea.Cmd {
+	p.qgen = env.NextGen()
 	if p.query == "" {
+		p.matched, p.idx, p.queryErr, p.cursor = "", matches{}, nil, 0
+		env.Clear("audit filter")
+		return nil
+	}
+	evs := make([]hubclient.AuditLog, p.ring.Len())
+	for i := range evs {
+		evs[i] = p.ring.Newest(i)
+	}
+	gen, q, hi, c := p.qgen, p.query, p.hi, p.cats[p.org]
+	return func() tea.Msg {
+		found, err := match(q, c, len(evs), func(i int) hubclient.AuditLog { return evs[i] })
+		seqs := make([]int64, len(found))
+		for i, k := range found {
+			seqs[i] = hi - 1 - int64(k)
+		}
+		return queryMsg{gen: gen, q: q, hi: hi, n: len(evs), seqs: seqs, err: err}
+	}
+}
+
+// gotQuery puts an index in force, and matches the events that came in at
+// either end while it was built.
+func (p *Pane) gotQuery(env pane.Env, m queryMsg) {
+	if m.gen != p.qgen {
 		return
 	}
-	seqs := p.matchSeqs(0, p.ring.Len())
-	for _, s := range seqs { // newest first
+	p.queryErr = m.err
+	if m.err != nil {
+		env.Fail("audit filter", fmt.Errorf("filter %q: %w", m.q, m.err))
+		return // the index in force stays
+	}
+	env.Clear("audit filter")
+	if p.matched != m.q {
+		p.cursor = 0
+	}
+	p.matched, p.idx = m.q, matches{}
+	for _, s := range m.seqs { // newest first
 		if s < 0 {
 			p.idx.older = append(p.idx.older, s)
 		}
 	}
-	for i := len(seqs) - 1; i >= 0; i-- {
-		if seqs[i] >= 0 {
+	for i := len(m.seqs) - 1; i >= 0; i-- {
+		if m.seqs[i] >= 0 {
+			p.idx.newer = append(p.idx.newer, m.seqs[i])
+		}
+	}
+	// Newer events pushed meanwhile are the newest p.hi-m.hi positions.
+	if k := int(min(p.hi-m.hi, int64(p.ring.Len()))); k > 0 {
+		seqs := p.matchSeqs(0, k)
+		for i := len(seqs) - 1; i >= 0; i-- {
 			p.idx.newer = append(p.idx.newer, seqs[i])
 		}
 	}
+	// Older pages added meanwhile are below the copy's oldest, m.hi-m.n.
+	if first := int(p.hi - m.hi + int64(m.n)); first < p.ring.Len() {
+		p.idx.older = append(p.idx.older, p.matchSeqs(first, p.ring.Len()-first)...)
+	}
+	p.idx.evict(p.hi - int64(p.ring.Len()))
+	p.cursor = max(0, min(p.cursor, p.shown()-1))
 }
 
-// resetIndex forgets the events' numbers and matches (the ring was reset).
-func (p *Pane) resetIndex() { p.hi, p.idx = 0, matches{} }
+// resetIndex forgets the events' numbers and matches (the ring was
+// reset). The filter typed is in force over the events to come at once
+// (they come a page at a time), and an index still being built for the
+// events that went is dropped.
+func (p *Pane) resetIndex() {
+	p.hi, p.idx = 0, matches{}
+	p.qgen++
+	p.matched = p.query
+}
 
 // pushNew adds events at the newest end, oldest first, and returns how
 // many rows they add to the display.
@@ -115,7 +192,7 @@ func (p *Pane) pushNew(evs []hubclient.AuditLog) int {
 	}
 	p.ring.Push(evs...)
 	p.hi += int64(len(evs))
-	if p.query == "" {
+	if p.matched == "" {
 		return len(evs)
 	}
 	p.idx.evict(p.hi - int64(p.ring.Len())) // the numbers below left memory
@@ -132,7 +209,7 @@ func (p *Pane) pushNew(evs []hubclient.AuditLog) int {
 func (p *Pane) pushOld(evs []hubclient.AuditLog) int {
 	before := p.ring.Len()
 	took := p.ring.PushOld(evs...)
-	if p.query != "" && took > 0 {
+	if p.matched != "" && took > 0 {
 		p.idx.older = append(p.idx.older, p.matchSeqs(before, took)...)
 	}
 	return took
@@ -141,22 +218,16 @@ func (p *Pane) pushOld(evs []hubclient.AuditLog) int {
 // CanFilter reports that there are events to filter.
 func (p *Pane) CanFilter() bool { return p.ring.Len() > 0 || p.query != "" }
 
-// Query is the local filter.
+// Query is the local filter as typed.
 func (p *Pane) Query() string { return p.query }
 
 // SetQuery filters the events held by q (fuzzy; 'exact ^prefix suffix$
-// !not re:RE as the other lists).
+// !not re:RE as the other lists). The index is built in a Cmd; until it
+// is in, the rows of the filter before stay.
 func (p *Pane) SetQuery(env pane.Env, q string) tea.Cmd {
 	if q == p.query {
 		return nil
 	}
-	p.query, p.queryErr = q, nil
-	p.cursor = 0
-	p.refilter()
-	if p.queryErr != nil {
-		env.Fail("audit filter", p.queryErr)
-	} else {
-		env.Clear("audit filter")
-	}
-	return nil
+	p.query = q
+	return p.runQuery(env)
 }
