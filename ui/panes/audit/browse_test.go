@@ -447,3 +447,49 @@ func TestOverlapDropsOnlyTheRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowKeepsTheFilters: a filter set while following reloads and
+// restarts the tail with it; of two changes made meanwhile only the one
+// the filter keeps arrives.
+func TestFollowKeepsTheFilters(t *testing.T) {
+	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
+	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
+	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Interval: 300 * time.Millisecond})}, 160, 40)
+	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	d.Key("7")
+	d.Until("the labels", func() bool { return strings.Contains(d.Screen(), "Tag Pushed") })
+	p := uitest.Pane[*audit.Pane](d, state.Audit)
+	d.Key("f")
+	d.Until("following", func() bool { return strings.Contains(d.Screen(), "following every") })
+	d.Key("a")
+	d.Type("description updated")
+	d.Key("enter")
+	d.Until("the filtered log, still following", func() bool {
+		return !p.Busy() && strings.Contains(d.Screen(), "action: Description Updated") && strings.Contains(d.Screen(), "following every")
+	})
+	for _, e := range p.Held() {
+		if e.Action != "repo.update_description" {
+			t.Fatalf("the reload holds a %s event", e.Action)
+		}
+	}
+	if _, _, err := sess.Client.Repos.Create(context.Background(), hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "made-while-following"}); err != nil {
+		t.Fatal(err)
+	}
+	desc := "made while following with a filter"
+	if _, _, err := sess.Client.Repos.Update(context.Background(), hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	d.UntilWithin(30*time.Second, "the description's event", func() bool {
+		for _, e := range p.Held() {
+			if e.Action == "repo.update_description" && e.Name == "acme/web" {
+				return true
+			}
+		}
+		return false
+	})
+	for _, e := range p.Held() {
+		if e.Action != "repo.update_description" {
+			t.Fatalf("the tail delivered a %s event under the action filter", e.Action)
+		}
+	}
+}
