@@ -146,7 +146,7 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		p.resetIndex()
 	}
 	cat := p.loadCatalogue(env)
-	if p.following {
+	if p.following && p.tail != nil { // (no tail: page 1 of new filters is still to come)
 		return tea.Batch(cat, p.poll(env))
 	}
 	if p.loaded || p.loading {
