@@ -164,9 +164,9 @@ func (p *Pane) filterBindings(env pane.Env) []pane.Binding {
 		none = "not signed in to an organization"
 	}
 	b := []pane.Binding{
-		{Action: ActFilterAction, Keys: []string{"a"}, Help: "only events of one action (from the Hub's catalogue)", Short: "action", Group: pane.GroupFind,
+		{Action: ActFilterAction, Keys: []string{"a"}, Help: "filter by action (the Hub's list)", Short: "action", Group: pane.GroupFind,
 			Disabled: none, Run: func() tea.Cmd { return p.askAction(env) }},
-		{Action: ActFilterActor, Keys: []string{"u"}, Help: "only events by one user (actor)", Short: "actor", Group: pane.GroupFind,
+		{Action: ActFilterActor, Keys: []string{"u"}, Help: "filter by actor (user)", Short: "actor", Group: pane.GroupFind,
 			Disabled: none, Run: func() tea.Cmd {
 				env.Ask(dialog.NewPrompt("Only events by", "The username of who made the change (empty: anyone). Changes made with a token are theirs too.",
 					s.f.Actor, 0, nil, func(v string) tea.Cmd {
@@ -175,7 +175,7 @@ func (p *Pane) filterBindings(env pane.Env) []pane.Binding {
 					}))
 				return nil
 			}},
-		{Action: ActFilterObject, Keys: []string{"n"}, Help: "only events about one object (repository, org or member)", Short: "object", Group: pane.GroupFind,
+		{Action: ActFilterObject, Keys: []string{"n"}, Help: "filter by object (repo, org, member)", Short: "object", Group: pane.GroupFind,
 			Disabled: none, Run: func() tea.Cmd {
 				env.Ask(dialog.NewPrompt("Only events about", "A repository ("+p.org+"/web), the organization ("+p.org+") or a member's username; empty: anything.",
 					s.f.Name, 0, nil, func(v string) tea.Cmd {
@@ -184,7 +184,7 @@ func (p *Pane) filterBindings(env pane.Env) []pane.Binding {
 					}))
 				return nil
 			}},
-		{Action: ActFilterTime, Keys: []string{"w"}, Help: "only events of a time range (-24h, 7d, since monday, A..B)", Short: "when", Group: pane.GroupFind,
+		{Action: ActFilterTime, Keys: []string{"w"}, Help: "filter by time (-24h, 7d, since monday)", Short: "when", Group: pane.GroupFind,
 			Disabled: none, Run: func() tea.Cmd { p.askRange(env); return nil }},
 	}
 	if p.query != "" {
