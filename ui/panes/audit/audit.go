@@ -243,6 +243,8 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 	case queryMsg:
 		p.gotQuery(env, m)
 		return nil
+	case queryTickMsg:
+		return p.queryTick(m)
 	case olderMsg:
 		p.gotOlder(env, m)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"sort"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -109,6 +110,16 @@ type queryMsg struct {
 	err  error
 }
 
+// Over this many events held, the index is built once typing pauses for
+// typingPause, not at every key.
+const (
+	pauseOver   = 20_000
+	typingPause = 150 * time.Millisecond
+)
+
+// queryTickMsg is typing's pause before the index of qgen is built.
+type queryTickMsg struct{ gen uint64 }
+
 // runQuery builds the index of p.query over a copy of the events held,
 // in a Cmd: typing never waits for it.
 func (p *Pane) runQuery(env pane.Env) tea.Cmd {
@@ -118,6 +129,23 @@ func (p *Pane) runQuery(env pane.Env) tea.Cmd {
 		env.Clear("audit filter")
 		return nil
 	}
+	if p.ring.Len() > pauseOver {
+		gen := p.qgen
+		return tea.Tick(typingPause, func(time.Time) tea.Msg { return queryTickMsg{gen: gen} })
+	}
+	return p.buildQuery()
+}
+
+// queryTick builds the index once typing has paused.
+func (p *Pane) queryTick(m queryTickMsg) tea.Cmd {
+	if m.gen != p.qgen {
+		return nil // typed on since
+	}
+	return p.buildQuery()
+}
+
+// buildQuery is the Cmd that builds the index of generation qgen.
+func (p *Pane) buildQuery() tea.Cmd {
 	evs := make([]hubclient.AuditLog, p.ring.Len())
 	for i := range evs {
 		evs[i] = p.ring.Newest(i)
