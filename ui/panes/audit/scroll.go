@@ -127,7 +127,10 @@ func (p *Pane) gotOlder(env pane.Env, m olderMsg) {
 		return // the old end moved on while the page was read
 	}
 	logs := m.logs[overlap(p.ring, m.logs):]
-	p.pushOld(logs)
+	took := p.pushOld(logs)
+	for _, e := range logs[:took] { // through the watch rules, as page 1 went
+		p.observe(e)
+	}
 }
 
 // overlap is how many of page's first events repeat the oldest held, in
