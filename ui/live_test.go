@@ -68,7 +68,7 @@ func TestLiveReposShowANewRepository(t *testing.T) {
 	}
 	// The Audit pane went on following while away: the event is there.
 	d.Key("7")
-	d.Contains("repo.create", "acme/aaa-live")
+	d.Contains("Repository Created", "acme/aaa-live")
 }
 
 // TestLivePaneOffScreenReloadsOnEnter: an event about a pane not on

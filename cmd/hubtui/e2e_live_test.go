@@ -59,7 +59,7 @@ func TestEndToEndListsStayLiveInTmux(t *testing.T) {
 	tm.send("Enter")
 	tm.waitFor("the delete", contains("deleted acme/e2e-live", `filter "^e2e-live$": 0`))
 	tm.send("7")
-	s := tm.waitForWithin(40*time.Second, "both events", contains("repo.create", "repo.delete", "acme/e2e-live"))
+	s := tm.waitForWithin(40*time.Second, "both events", contains("Repository Created", "Repository Deleted", "acme/e2e-live"))
 	if strings.Count(s, "acme/e2e-live") < 2 {
 		t.Fatalf("want the create and the delete of acme/e2e-live:\n%s", s)
 	}

@@ -321,5 +321,5 @@ func TestEndToEndAuditFollowInTmux(t *testing.T) {
 	tm.send("Enter")
 	tm.waitFor("the change", contains("saved the description of acme/billing"))
 	tm.send("7")
-	tm.waitFor("its event", contains("repo.update_description", "acme/billing", "updated the description"))
+	tm.waitFor("its event", contains("Description Updated", "acme/billing", "updated the description"))
 }

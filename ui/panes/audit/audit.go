@@ -75,6 +75,17 @@ type Pane struct {
 	pendingRun func() tea.Msg
 
 	spark spark // events per hour, for the header (spark.go)
+	filter     serverFilter          // what the Hub is asked to filter by
+	query      string                // the local filter (/) as typed
+	matched    string                // the local filter idx was built for
+	queryErr   error                 // the local filter does not read
+	qgen       uint64                // the index being built; others are dropped
+	idx        matches               // the events the local filter keeps
+	hi         int64                 // the next number of an event pushed at the newest end
+	back       back                  // reading older pages
+	cats       map[string]*catalogue // action catalogues by org
+	catLoading string                // the org whose catalogue is on its way
+	catErr     error                 // the catalogue of the org did not load
 }
 
 // New is the pane before anything is loaded, with default settings.
@@ -85,7 +96,8 @@ func NewWith(s Settings) *Pane {
 	if s.Buffer <= 0 {
 		s.Buffer = saudit.DefaultBuffer
 	}
-	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}, watched: map[string]bool{}}
+	return &Pane{set: s, ring: saudit.NewRing(s.Buffer), arrived: map[string]time.Time{}, watched: map[string]bool{},
+		cats: map[string]*catalogue{}}
 }
 
 // Kind is state.Audit.
@@ -104,9 +116,10 @@ func (p *Pane) Selected() (string, bool) {
 }
 
 type pageMsg struct {
-	gen  uint64
-	logs []hubclient.AuditLog
-	err  error
+	gen   uint64
+	logs  []hubclient.AuditLog
+	err   error
+	asked time.Time
 }
 
 type tickMsg struct{ gen uint64 }
@@ -119,30 +132,38 @@ type tailMsg struct {
 	err  error
 }
 
-// Enter loads the newest page once per org; a follow goes on.
+// Enter loads the newest page once per org (and the org's catalogue of
+// actions); a follow goes on.
 func (p *Pane) Enter(env pane.Env) tea.Cmd {
 	if p.org != env.Org() {
 		p.stop()
+		p.stopOlder()
 		p.ring.Reset()
 		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
 		p.set.Watch.Reset()
 		clear(p.watched)
+		p.filter, p.query, p.matched, p.back, p.catErr = serverFilter{}, "", "", back{}, nil
+		p.qgen++
+		p.resetIndex()
 	}
-	if p.following {
-		return nil // the follow went on while the pane was away
+	cat := p.loadCatalogue(env)
+	if p.following && p.tail != nil {
+		return cat // the follow went on while the pane was away
 	}
 	if p.loaded || p.loading {
-		return nil
+		return cat
 	}
-	return p.load(env)
+	return tea.Batch(cat, p.load(env))
 }
 
-// Leave stops a load. A follow goes on while the pane is away (its
-// answers are addressed to it), so the other panes hear of what happens.
+// Leave stops a load and the reading of older pages. A follow goes on
+// while the pane is away (its answers are addressed to it), so the other
+// panes hear of what happens.
 func (p *Pane) Leave(pane.Env) {
 	if !p.following {
 		p.stop()
 	}
+	p.stopOlder()
 }
 
 func (p *Pane) stop() {
@@ -162,10 +183,12 @@ func (p *Pane) load(env pane.Env) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.loading, p.err = cancel, true, nil
 	p.gen = env.NextGen()
-	gen, org := p.gen, p.org
+	p.stopOlder()
+	p.back = back{}
+	gen, org, opt, asked := p.gen, p.org, p.filter.options(1, firstPage, time.Time{}), env.Now()
 	return func() tea.Msg {
-		logs, _, err := c.Audit.List(ctx, org, &hubclient.AuditListOptions{ListOptions: hubclient.ListOptions{Page: 1, PageSize: firstPage}})
-		return pageMsg{gen: gen, logs: logs, err: err}
+		logs, _, err := c.Audit.List(ctx, org, opt)
+		return pageMsg{gen: gen, logs: logs, err: err, asked: asked}
 	}
 }
 
@@ -206,13 +229,32 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.loaded = true
-		for i := len(m.logs) - 1; i >= 0; i-- { // the ring takes oldest first
-			p.push(m.logs[i])
-			p.observe(m.logs[i])
+		oldest := make([]hubclient.AuditLog, len(m.logs)) // the ring takes oldest first
+		for i, e := range m.logs {
+			oldest[len(m.logs)-1-i] = e
 		}
-		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share}, time.Now())
+		p.pushNew(oldest)
+		for _, e := range oldest {
+			p.observe(e)
+		}
+		p.startBack(m.logs, m.asked)
+		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share,
+			Filter: p.filter.f, To: p.filter.to}, time.Now())
 		p.tail.Seed(m.logs)
 		env.Clear("load audit")
+		if p.following { // the filters changed while following: go on with them
+			return p.poll(env)
+		}
+		return nil
+	case catMsg:
+		return p.gotCatalogue(env, m)
+	case queryMsg:
+		p.gotQuery(env, m)
+		return nil
+	case queryTickMsg:
+		return p.queryTick(m)
+	case olderMsg:
+		p.gotOlder(env, m)
 		return nil
 	case savedMsg: // save.go
 		return p.saved(env, m)
@@ -233,7 +275,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		now := time.Now()
 		evs := p.tail.Done(m.q, m.logs, m.err, now)
 		env.Happened(evs)
-		p.push(evs...)
+		added := p.pushNew(evs)
 		bell := false
 		for _, e := range evs {
 			p.arrived[e.Key()] = now
@@ -246,12 +288,17 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 			// What was on display may leave memory too: never more new than held.
 			p.unseen = min(p.unseen+len(evs), p.ring.Len())
 		} else if p.cursor > 0 {
-			p.cursor += len(evs) // the view stays on the row it was on, unless at the top edge
+			p.cursor += added // the view stays on the row it was on, unless at the top edge
 		}
 		for k, at := range p.arrived {
 			if now.Sub(at) > highlightFor {
 				delete(p.arrived, k)
 			}
+		}
+		if p.tail.Finished() { // the time range is over: nothing more can come
+			p.following, p.paused, p.unseen = false, false, 0
+			env.Say("the time range has ended: nothing more to follow")
+			return nil
 		}
 		return p.poll(env)
 	}
@@ -274,7 +321,7 @@ func (p *Pane) observe(e hubclient.AuditLog) saudit.Hit {
 }
 
 // Move moves the cursor over what is on display.
-func (p *Pane) Move(_ pane.Env, act string) {
+func (p *Pane) Move(env pane.Env, act string) {
 	n := p.shown()
 	half := max(1, p.height/2)
 	switch act {
@@ -292,15 +339,26 @@ func (p *Pane) Move(_ pane.Env, act string) {
 		p.cursor -= half
 	}
 	p.cursor = max(0, min(p.cursor, n-1))
+	p.maybeOlder(env)
 }
 
-// shown is how many events are on display (while paused, those before the pause).
-func (p *Pane) shown() int { return p.ring.Len() - p.unseen }
+// shown is how many events are on display (while paused, those before
+// the pause; with a local filter, those it keeps).
+func (p *Pane) shown() int {
+	if p.matched != "" {
+		return p.idx.len() - p.idx.newerThan(p.hi-int64(p.unseen))
+	}
+	return p.ring.Len() - p.unseen
+}
 
 // event is the i-th row on display.
 func (p *Pane) event(i int) (hubclient.AuditLog, bool) {
 	if i < 0 || i >= p.shown() {
 		return hubclient.AuditLog{}, false
+	}
+	if p.matched != "" {
+		seq := p.idx.at(i + p.idx.newerThan(p.hi-int64(p.unseen)))
+		return p.ring.Newest(int(p.hi - 1 - seq)), true
 	}
 	return p.ring.Newest(i + p.unseen), true
 }
@@ -316,9 +374,9 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 	if p.paused {
 		pauseHelp = fmt.Sprintf("show the %d new events", p.unseen)
 	}
-	return []pane.Binding{
+	bs := []pane.Binding{
 		{Action: pane.ActOpen, Keys: []string{"enter"}, Help: "the event with its data", Short: "open", Group: pane.GroupPanes,
-			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { env.Push(&Detail{e: e, utc: p.utc}); return nil }},
+			Disabled: pane.Gate(env, pane.RoleUnknown, ok), Run: func() tea.Cmd { env.Push(&Detail{e: e, utc: p.utc, label: p.label(e.Action)}); return nil }},
 		{Action: ActFollow, Keys: []string{"f"}, Help: followHelp, Short: followShort, Group: pane.GroupGeneral,
 			Disabled: map[bool]string{true: "", false: "the log is still loading"}[p.tail != nil], Run: func() tea.Cmd {
 				p.following = !p.following
@@ -341,15 +399,12 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 			Run: func() tea.Cmd { p.utc = !p.utc; return nil }},
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "load the newest page again", Short: "refresh", Group: pane.GroupGeneral,
 			Run: func() tea.Cmd {
-				p.stop()
-				p.ring.Reset()
-				p.set.Watch.Reset()
-				clear(p.watched)
-				p.following, p.paused, p.unseen, p.cursor, p.loaded = false, false, 0, 0, false
-				return p.load(env)
+				p.following = false
+				return p.refilterServer(env) // the same filters, from page 1
 			}},
 		p.saveBinding(env), // save.go
 	}
+	return append(bs[:1:1], append(p.filterBindings(env), bs[1:]...)...)
 }
 
 // Status says what the tail does.
@@ -361,12 +416,16 @@ func (p *Pane) Status(env pane.Env) string {
 		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
 	}
 	s := fmt.Sprintf("%d events held", p.ring.Len())
+	if p.matched != "" {
+		s = fmt.Sprintf("%d of %d events held match", p.shown(), p.ring.Len())
+	}
 	if n := p.set.Watch.Counted(); n > 0 {
 		s += fmt.Sprintf(" · %d watched (:rules)", n)
 	}
 	if ev := p.ring.Evicted(); ev > 0 {
 		s += fmt.Sprintf(" (%d older left memory)", ev)
 	}
+	s += p.backStatus(env)
 	if p.following && p.tail != nil {
 		st := p.tail.Status()
 		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
@@ -395,8 +454,8 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 		return "\n  " + th.Error.Render(pane.Describe(p.err))
 	}
 	head := fmt.Sprintf("   %-20s %-18s %-28s %-30s %s", "TIME", "ACTOR", "ACTION", "OBJECT", "DESCRIPTION")
-	out := []string{th.Dim.Render(p.activity(env.Now(), w)), th.Label.Render(text.Truncate(head, w))}
-	rows := h - len(out)
+	out := []string{p.headerLine(th, env.Now(), w), th.Label.Render(text.Truncate(head, w))}
+	rows := p.height
 	first := max(0, min(p.cursor-rows/2, p.shown()-rows))
 	now := time.Now()
 	for i := first; i < min(p.shown(), first+rows); i++ {
@@ -409,7 +468,7 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 			cur = ">"
 		}
 		line := fmt.Sprintf("%s%s %-20s %-18s %-28s %-30s %s", cur, mark, p.when(e.Timestamp), text.Truncate(sanitize.String(e.Actor), 18),
-			text.Truncate(sanitize.String(e.Action), 28), text.Truncate(sanitize.String(e.Name), 30), sanitize.String(e.ActionDescription))
+			text.Truncate(sanitize.String(p.label(e.Action)), 28), text.Truncate(sanitize.String(e.Name), 30), sanitize.String(e.ActionDescription))
 		line = text.Truncate(line, w)
 		switch {
 		case i == p.cursor:
@@ -422,7 +481,14 @@ func (p *Pane) View(env pane.Env, w, h int) string {
 		out = append(out, line)
 	}
 	if p.shown() == 0 && p.loaded {
-		out = append(out, "  "+th.Dim.Render("No events yet. f follows the log."))
+		switch {
+		case p.matched != "":
+			out = append(out, "  "+th.Dim.Render("No event held matches the filter; esc clears it."))
+		case p.filter.active():
+			out = append(out, "  "+th.Dim.Render("No events match the filters; esc clears the newest."))
+		default:
+			out = append(out, "  "+th.Dim.Render("No events yet. f follows the log."))
+		}
 	}
 	return strings.Join(out, "\n")
 }

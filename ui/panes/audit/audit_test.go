@@ -42,7 +42,7 @@ func TestFollowShowsANewEventOnce(t *testing.T) {
 	}
 	d.UntilWithin(30*time.Second, "the event", func() bool {
 		for _, l := range strings.Split(d.Screen(), "\n") {
-			if len(l) > 1 && l[1] == '+' && strings.Contains(l, "acme/web") && strings.Contains(l, "repo.update_description") {
+			if len(l) > 1 && l[1] == '+' && strings.Contains(l, "acme/web") && strings.Contains(l, "Description Updated") {
 				return true
 			}
 		}
@@ -50,7 +50,7 @@ func TestFollowShowsANewEventOnce(t *testing.T) {
 	})
 	count := 0
 	for _, l := range strings.Split(d.Screen(), "\n") {
-		if len(l) > 1 && l[1] == '+' && strings.Contains(l, "repo.update_description") && strings.Contains(l, "acme/web") {
+		if len(l) > 1 && l[1] == '+' && strings.Contains(l, "Description Updated") && strings.Contains(l, "acme/web") {
 			count++
 		}
 	}

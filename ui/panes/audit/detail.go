@@ -17,8 +17,9 @@ import (
 
 // Detail is one event with every field and its data.
 type Detail struct {
-	e   hubclient.AuditLog
-	utc bool
+	e     hubclient.AuditLog
+	utc   bool
+	label string // the catalogue's label of the action, or ""
 }
 
 // Kind is state.Audit.
@@ -117,7 +118,7 @@ func (d *Detail) View(env pane.Env, w, h int) string {
 		at = d.e.Timestamp.UTC().Format(time.RFC3339)
 	}
 	out := []string{"", "  " + th.Title.Render(sanitize.String(d.e.Action)), "",
-		field("Time", at), field("Actor", d.e.Actor), field("Object", d.e.Name), field("Account", d.e.Account),
+		field("Action", d.e.Action+labelled(d.label, d.e.Action)), field("Time", at), field("Actor", d.e.Actor), field("Object", d.e.Name), field("Account", d.e.Account),
 		field("Description", d.e.ActionDescription), "", "  " + th.Title.Render("Data")}
 	keys := make([]string, 0, len(d.e.Data))
 	for k := range d.e.Data {
@@ -134,4 +135,12 @@ func (d *Detail) View(env pane.Env, w, h int) string {
 		out = out[:h]
 	}
 	return strings.Join(out, "\n")
+}
+
+// labelled is " (label)" when the catalogue gave action a label of its own.
+func labelled(label, action string) string {
+	if label == "" || label == action {
+		return ""
+	}
+	return " (" + label + ")"
 }

@@ -94,7 +94,7 @@ func TestDetailOpensTheObjectAndTheActor(t *testing.T) {
 	}
 	d.Key("7", "esc", "r")
 	d.Until("the reload", func() bool {
-		return strings.Contains(d.Screen(), " events held") && strings.Contains(d.Screen(), "repo.update_description")
+		return strings.Contains(d.Screen(), " events held") && strings.Contains(d.Screen(), "Description Updated")
 	})
 	d.Key("enter")
 	d.Contains("repo.update_description", org+"/web")

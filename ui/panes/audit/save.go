@@ -30,14 +30,18 @@ type savedMsg struct {
 // JSON Lines or CSV by the file's ending.
 func (p *Pane) saveBinding(env pane.Env) pane.Binding {
 	why := ""
-	if p.ring.Len() == 0 {
-		why = "no events held yet"
+	if p.shown() == 0 {
+		why = "no events on view"
 	}
-	return pane.Binding{Action: ActSave, Keys: []string{"e"}, Help: "save the events held to a file (.jsonl or .csv)", Short: "save",
+	return pane.Binding{Action: ActSave, Keys: []string{"e"}, Help: "save the events on view (filters applied) to a file (.jsonl or .csv)", Short: "save",
 		Group: pane.GroupGeneral, Disabled: why, Run: func() tea.Cmd {
 			org := env.Org()
-			n := p.ring.Len()
-			env.Ask(dialog.NewPrompt(fmt.Sprintf("Save the %d audit events of %s", n, org),
+			n := p.shown()
+			what := fmt.Sprintf("Save the %d audit events of %s", n, org)
+			if p.matched != "" || p.filter.active() {
+				what = fmt.Sprintf("Save the %d audit events of %s that the filters keep", n, org)
+			}
+			env.Ask(dialog.NewPrompt(what,
 				"Oldest first, as JSON Lines (a name ending in .jsonl) or CSV (.csv). A leading ~/ is your home directory.",
 				safeout.DefaultPath(org, "audit", "jsonl", env.Now()), 0, checkSavePath,
 				func(path string) tea.Cmd { return p.save(org, path, p.held(), false) }))
@@ -67,13 +71,14 @@ func saveFormat(path string) string {
 	return ""
 }
 
-// held is what a save writes: every event held, oldest first, taken in
-// Update so the Cmd works on its own copy.
+// held is what a save writes: the events on view (the local filter's
+// matches when it is set; while paused, those shown), oldest first, taken
+// in Update so the Cmd works on its own copy.
 func (p *Pane) held() []hubclient.AuditLog {
-	n := p.ring.Len()
+	n := p.shown()
 	out := make([]hubclient.AuditLog, n)
 	for i := range n {
-		out[i] = p.ring.Newest(n - 1 - i)
+		out[i], _ = p.event(n - 1 - i)
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
+	"github.com/hubtui/hubtui/ui/text"
+	"github.com/hubtui/hubtui/ui/theme"
 )
 
 // sparkHours is how many hours of activity the pane keeps counts for: a
@@ -137,12 +139,29 @@ func (p *Pane) push(evs ...hubclient.AuditLog) {
 	}
 }
 
-// activity is the header line: the sparkline right-aligned in w cells
-// (blank until there are events).
-func (p *Pane) activity(now time.Time, w int) string {
-	if p.ring.Len() == 0 {
-		return ""
+// pushOlder counts a page of older events the ring took (pushOld).
+func (p *Pane) pushOlder(evs []hubclient.AuditLog) {
+	for _, e := range evs {
+		p.spark.add(e.Timestamp)
 	}
-	l := p.spark.line(w-1, now)
-	return strings.Repeat(" ", max(0, w-1-lipgloss.Width(l))) + l
+}
+
+// headerLine is the line above the column heads: the server filters on the
+// left, the sparkline right-aligned in what is left of w cells (blank until
+// there are events); the filters win when both do not fit.
+func (p *Pane) headerLine(th *theme.Theme, now time.Time, w int) string {
+	left := ""
+	if f := p.filterLine(); f != "" {
+		left = text.Truncate("  "+f, w)
+	}
+	room := w - 1 - lipgloss.Width(left) - 2
+	l := ""
+	if p.ring.Len() > 0 && room > 20 {
+		l = p.spark.line(room, now)
+	}
+	if l == "" {
+		return th.Title.Render(left)
+	}
+	gap := strings.Repeat(" ", max(2, w-1-lipgloss.Width(left)-lipgloss.Width(l)))
+	return th.Title.Render(left) + gap + th.Dim.Render(l)
 }

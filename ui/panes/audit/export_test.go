@@ -1,0 +1,44 @@
+package audit
+
+import (
+	"github.com/hubtui/hubtui/hubclient"
+	saudit "github.com/hubtui/hubtui/state/audit"
+)
+
+// Held is every event the pane holds, newest first.
+func (p *Pane) Held() []hubclient.AuditLog {
+	out := make([]hubclient.AuditLog, p.ring.Len())
+	for i := range out {
+		out[i] = p.ring.Newest(i)
+	}
+	return out
+}
+
+// Shown is every event on display, newest first (the local filter's).
+func (p *Pane) Shown() []hubclient.AuditLog {
+	out := make([]hubclient.AuditLog, p.shown())
+	for i := range out {
+		out[i], _ = p.event(i)
+	}
+	return out
+}
+
+// Hold pushes evs (oldest first) at the newest end, as the tail would.
+func (p *Pane) Hold(evs []hubclient.AuditLog) { p.pushNew(evs) }
+
+// Overlap is overlap over a ring holding held (oldest first).
+func Overlap(held, page []hubclient.AuditLog) int {
+	r := NewRingForTest(len(held) + len(page))
+	r.Push(held...)
+	return overlap(r, page)
+}
+
+// NewRingForTest is a ring of capacity n.
+func NewRingForTest(n int) *saudit.Ring { return saudit.NewRing(n) }
+
+// Refilter matches every event held against q, as SetQuery's Cmd does,
+// and returns how many match.
+func (p *Pane) Refilter(q string) int {
+	found, _ := match(q, p.cats[p.org], p.ring.Len(), p.ring.Newest)
+	return len(found)
+}
