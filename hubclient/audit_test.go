@@ -251,4 +251,3 @@ func TestAuditActions(t *testing.T) {
 		}
 	}
 }
-

@@ -74,7 +74,7 @@ type Pane struct {
 	// pendingRun is the tail's request waiting for its tick.
 	pendingRun func() tea.Msg
 
-	spark spark // events per hour, for the header (spark.go)
+	spark      spark                 // events per hour, for the header (spark.go)
 	filter     serverFilter          // what the Hub is asked to filter by
 	query      string                // the local filter (/) as typed
 	matched    string                // the local filter idx was built for
