@@ -46,6 +46,8 @@ type Server struct {
 	rng    *lockedRand
 	stop   chan struct{}
 	once   sync.Once
+	simMu  sync.Mutex   // serialises RunActivity and ActivityBurst
+	sim    *simActivity // simulated-time activity; nil until first used
 }
 
 // New builds a simulator loaded with its dataset.
