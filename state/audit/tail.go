@@ -454,8 +454,8 @@ func (t *Tail) walk(q Query, logs []hubclient.AuditLog, full bool) []hubclient.A
 // span. An empty window doubles. Else, of the windows of whole seconds
 // predicted to take 1 to windowPages pages (each kept a tenth of a page
 // short of a page boundary, against the density varying), the one that
-// carries the most events a request is taken, growing at most twofold at
-// a time.
+// carries the most events a request is taken, growing at most eightfold
+// at a time (a window that turns out far denser is cut short, see maxWalk).
 func (t *Tail) resize(n int, span time.Duration) {
 	if n == 0 {
 		t.rateSpan = t.rateSpan/2 + span.Seconds()
@@ -476,7 +476,7 @@ func (t *Tail) resize(n int, span time.Duration) {
 			best, bestRate = secs, rate
 		}
 	}
-	t.delta = min(time.Duration(best-1)*time.Second, t.delta*2+time.Second)
+	t.delta = min(time.Duration(best-1)*time.Second, (t.delta+time.Second)*8-time.Second)
 }
 
 // deliver takes events read from W on (newest first, possibly a page

@@ -208,14 +208,18 @@ func TestTailFromDeliversHistory(t *testing.T) {
 	}
 }
 
-// TestTailBacklogFillsPages reads twenty minutes of backlog at about 50 events a
-// second (a page holds two seconds of it): the windows, sized from the
+// TestTailBacklogFillsPages reads a backlog at 3, 50 and 230 events a second
+// (at 50 a page holds two seconds of it): the windows, sized from the
 // density and read page by page, carry close to a full page a request.
 func TestTailBacklogFillsPages(t *testing.T) {
 	for _, perSecond := range []int{3, 50, 230} {
 		rng := rand.New(rand.NewPCG(5, uint64(perSecond)))
 		log := &fakeLog{}
-		for sec := range 1200 {
+		span := 1200 // seconds
+		if perSecond < 10 {
+			span = 3600
+		}
+		for sec := range span {
 			for range perSecond*3/4 + rng.IntN(perSecond/2+1) {
 				log.add(ev(rng, t0.Add(time.Duration(sec)*time.Second)))
 			}
