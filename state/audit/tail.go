@@ -349,7 +349,7 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 			t.w = second(now.Add(-time.Minute))
 		}
 		t.caughtUp = !full
-		t.schedule(now, false)
+		t.schedule(now, 0)
 	case kindOpen:
 		out = t.open(logs, full, now)
 	case kindWindow:
@@ -368,7 +368,7 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 func (t *Tail) open(logs []hubclient.AuditLog, full bool, now time.Time) []hubclient.AuditLog {
 	if len(logs) == 0 {
 		t.caughtUp = true
-		t.schedule(now, false)
+		t.schedule(now, 0)
 		return nil
 	}
 	top := second(logs[0].Timestamp)
@@ -380,7 +380,7 @@ func (t *Tail) open(logs []hubclient.AuditLog, full bool, now time.Time) []hubcl
 		// Complete: every event from W on, as of this answer.
 		t.caughtUp = true
 		out := t.deliver(logs, top)
-		t.schedule(now, len(out) > 0)
+		t.schedule(now, len(out))
 		return out
 	}
 	t.caughtUp = false
@@ -393,7 +393,7 @@ func (t *Tail) open(logs []hubclient.AuditLog, full bool, now time.Time) []hubcl
 		// More than a page in the newest second, which may still grow:
 		// deliver what this page shows beyond the multiset, keep W.
 		out := t.deliver(logs, t.w)
-		t.schedule(now, true)
+		t.schedule(now, t.cfg.PageSize)
 		return out
 	}
 	// Behind: walk frozen windows from W, each sized to hold a few pages
@@ -520,12 +520,17 @@ func (t *Tail) deliver(logs []hubclient.AuditLog, newW time.Time) []hubclient.Au
 	return out
 }
 
-// schedule sets the next poll after an open read: faster while events
-// arrive, slower when quiet.
-func (t *Tail) schedule(now time.Time, busy bool) {
-	if busy {
+// schedule sets the next poll after an open read that brought n new
+// events: faster while a poll brings a quarter of a page or more, back to
+// the resting interval while it brings a few, slower when quiet. A log with
+// an event a second so costs a poll every Interval, not the whole share.
+func (t *Tail) schedule(now time.Time, n int) {
+	switch {
+	case n >= max(t.cfg.PageSize/4, 1):
 		t.interval = max(t.cfg.MinInterval, t.interval/2)
-	} else {
+	case n > 0:
+		t.interval = t.cfg.Interval
+	default:
 		t.interval = min(t.cfg.MaxInterval, t.interval*3/2)
 	}
 	t.next = now.Add(t.interval)

@@ -371,8 +371,19 @@ func TestTailSchedule(t *testing.T) {
 	if quiet[len(quiet)-1] != DefaultMaxInterval {
 		t.Errorf("quiet intervals %v do not reach %v", quiet, DefaultMaxInterval)
 	}
-	for range 10 {
-		log.add(hubclient.AuditLog{Action: "repo.create", Timestamp: now.Truncate(time.Second)})
+	// A few events a poll: the resting interval.
+	for i := range 3 {
+		log.add(hubclient.AuditLog{Action: "repo.create", Name: fmt.Sprint(i), Timestamp: now.Truncate(time.Second)})
+		poll()
+	}
+	if iv := tail.Status().Interval; iv != DefaultInterval {
+		t.Errorf("interval %v with an event a poll, want %v", iv, DefaultInterval)
+	}
+	// A quarter page and more a poll: as fast as allowed.
+	for i := range 10 {
+		for j := range 30 {
+			log.add(hubclient.AuditLog{Action: "repo.create", Name: fmt.Sprint(i, j), Timestamp: now.Truncate(time.Second)})
+		}
 		poll()
 	}
 	if iv := tail.Status().Interval; iv != DefaultMinInterval {
