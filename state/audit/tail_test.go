@@ -215,7 +215,7 @@ func TestTailBacklogFillsPages(t *testing.T) {
 	for _, perSecond := range []int{3, 50, 230} {
 		rng := rand.New(rand.NewPCG(5, uint64(perSecond)))
 		log := &fakeLog{}
-		span := 1200 // seconds
+		span := backlogSpan // seconds
 		if perSecond < 10 {
 			span = 3600
 		}
