@@ -40,12 +40,17 @@ type simEnv struct {
 	perSecond float64    // activity until activityEnd
 	activeTo  time.Time  // activity stops here
 	bursts    []simBurst // pending, in time order
-	attempts  atomic.Int64
+	wire      *wireCounts
+}
+
+// wireCounts is what went over the wire.
+type wireCounts struct {
+	requests, signIns, tooMany, failed atomic.Int64 // failed: 5xx or no answer
 }
 
 func newSimEnv(tb testing.TB, opts hubsim.Options) *simEnv {
 	tb.Helper()
-	e := &simEnv{tb: tb, clock: hubsim.NewFakeClock(simStart)}
+	e := &simEnv{tb: tb, clock: hubsim.NewFakeClock(simStart), wire: &wireCounts{}}
 	opts.Clock = e.clock
 	if opts.Dataset == "" {
 		opts.Dataset = "demo"
@@ -65,19 +70,29 @@ func newSimEnv(tb testing.TB, opts hubsim.Options) *simEnv {
 
 // countingTransport counts the HTTP requests sent (retries included).
 type countingTransport struct {
-	n    *atomic.Int64
+	n    *wireCounts
 	next http.RoundTripper
 }
 
 func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n.Add(1)
-	return c.next.RoundTrip(r)
+	c.n.requests.Add(1)
+	if r.Method == http.MethodPost {
+		c.n.signIns.Add(1)
+	}
+	resp, err := c.next.RoundTrip(r)
+	switch {
+	case err != nil || resp.StatusCode >= 500:
+		c.n.failed.Add(1)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		c.n.tooMany.Add(1)
+	}
+	return resp, err
 }
 
 // client is a fresh hubclient (a new sign-in) living in simulated time.
 func (e *simEnv) client() *hubclient.Client {
 	e.tb.Helper()
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{&e.attempts, http.DefaultTransport.(*http.Transport).Clone()}}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{e.wire, http.DefaultTransport.(*http.Transport).Clone()}}
 	c, err := hubclient.New(hubclient.WithBaseURL(e.base), hubclient.WithHTTPClient(hc),
 		hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPassword)),
 		hubclient.WithClock(e.clock.Now), hubclient.WithSleep(e.sleep))
@@ -140,6 +155,8 @@ type simScenario struct {
 type simResult struct {
 	recorded, delivered, lost, dup, disorder int
 	requests, attempts, errors               int           // tail requests, HTTP requests, failed tail requests
+	signIns, tooMany, failed                 int           // on the wire: sign-ins, 429s, 5xx or no answer
+	restartedBehind                          bool          // the restart came while the tail read a backlog
 	perMinute                                float64       // tail requests a simulated minute during the span
 	maxLag, maxTrueLag                       time.Duration // Status().Lag, and now - watermark while events wait
 	maxBehind, maxTrueBehind                 int           // Status().BehindEvents, and events recorded but not delivered
@@ -154,12 +171,12 @@ func (r simResult) String() string {
 	if r.catchUpReqs > 0 {
 		perReq = float64(r.catchUpEvents) / float64(r.catchUpReqs)
 	}
-	return fmt.Sprintf("recorded %d, delivered %d, lost %d, repeated %d; %d requests (%d HTTP, %d failed), %.1f/min; "+
+	return fmt.Sprintf("recorded %d, delivered %d, lost %d, repeated %d; %d requests (%d HTTP: %d sign-ins, %d 429s, %d 5xx or cut; %d failed), %.1f/min; "+
 		"max lag %v (true %v), max behind %d events (true %d); backlog reads %d at %.1f events each; "+
-		"at the end %d events / %v behind, caught up %v after the activity stopped",
-		r.recorded, r.delivered, r.lost, r.dup, r.requests, r.attempts, r.errors, r.perMinute,
+		"at the end %d events / %v behind, caught up %v after the activity stopped; restarted while behind: %v",
+		r.recorded, r.delivered, r.lost, r.dup, r.requests, r.attempts, r.signIns, r.tooMany, r.failed, r.errors, r.perMinute,
 		r.maxLag, r.maxTrueLag, r.maxBehind, r.maxTrueBehind, r.catchUpReqs, perReq,
-		r.finalBehind, r.finalLag, r.caughtUpAfter)
+		r.finalBehind, r.finalLag, r.caughtUpAfter, r.restartedBehind)
 }
 
 // simFaults are the faults, the storm in simulated time.
@@ -208,6 +225,7 @@ func runSim(tb testing.TB, sc simScenario) simResult {
 				tb.Fatal(err)
 			}
 			st := tail.Status()
+			res.restartedBehind = st.Behind
 			oldReqs, oldErrs = oldReqs+st.Requests, oldErrs+st.Errors
 			if tail, err = Resume(cfg, cp, now); err != nil {
 				tb.Fatal(err)
@@ -231,7 +249,7 @@ func runSim(tb testing.TB, sc simScenario) simResult {
 			spanReqs++
 		}
 		st := tail.Status()
-		if debugSim && e.clock.Now().Sub(simStart) > 180*time.Second && e.clock.Now().Sub(simStart) < 300*time.Second {
+		if debugSim && e.clock.Now().Sub(simStart) > 140*time.Second && e.clock.Now().Sub(simStart) < 300*time.Second {
 			fmt.Printf("%v kind=%d from=%v to=%v page=%d n=%d err=%v lag=%v w=%v delta=%v %v\n", e.clock.Now().Sub(simStart).Round(time.Second), q.kind, q.From.Sub(simStart), q.To.Sub(simStart), q.Page, len(logs), err != nil, st.Lag, st.Watermark.Sub(simStart), tail.delta, err)
 		}
 		behind := e.sim.OrgAuditLen(hubsim.DemoOrg) - before - len(got)
@@ -254,7 +272,8 @@ func runSim(tb testing.TB, sc simScenario) simResult {
 	}
 	st := tail.Status()
 	res.requests, res.errors = oldReqs+st.Requests, oldErrs+st.Errors
-	res.attempts = int(e.attempts.Load())
+	res.attempts = int(e.wire.requests.Load())
+	res.signIns, res.tooMany, res.failed = int(e.wire.signIns.Load()), int(e.wire.tooMany.Load()), int(e.wire.failed.Load())
 	res.perMinute = float64(spanReqs) / sc.span.Minutes()
 	res.delivered = len(got)
 	count := map[string]int{}
@@ -313,8 +332,10 @@ func TestTailSimulatedTime(t *testing.T) {
 			if r.lost != 0 || r.dup != 0 || r.disorder != 0 {
 				t.Fatalf("%d lost, %d repeated, %d out of order of %d", r.lost, r.dup, r.disorder, r.recorded)
 			}
-			if r.errors == 0 {
-				t.Fatal("no request failed: the faults did not bite")
+			// The faults bit: failed answers, the storm, and tokens renewed
+			// every 30 simulated seconds or so.
+			if r.errors == 0 || r.failed == 0 || r.tooMany == 0 || r.signIns < int(sc.span/(30*time.Second))/2 {
+				t.Fatalf("the faults did not bite: %d failed tail requests, %d 5xx or cut, %d 429s, %d sign-ins", r.errors, r.failed, r.tooMany, r.signIns)
 			}
 		})
 	}

@@ -326,16 +326,20 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 	t.requests++
 	if err != nil {
 		t.errors++
-		t.errs++
-		wait := min(max(t.interval, 2*time.Second)<<min(t.errs-1, 5), 2*t.cfg.MaxInterval)
 		var rl *hubclient.RateLimitError
 		if errors.As(err, &rl) {
 			// The client has turned a missing Retry-After into the
-			// time until the window resets.
-			wait = max(rl.RetryAfter, time.Second)
+			// time until the window resets. A 429 says how long to
+			// wait, so it does not lengthen the backoff of failures
+			// (a long 429 storm would else be followed by a long
+			// pause at the first 5xx).
+			wait := max(rl.RetryAfter, time.Second)
 			t.retryUntil = now.Add(wait)
+			t.next = now.Add(wait)
+			return nil
 		}
-		t.next = now.Add(wait)
+		t.errs++
+		t.next = now.Add(min(max(t.interval, 2*time.Second)<<min(t.errs-1, 5), 2*t.cfg.MaxInterval))
 		return nil
 	}
 	t.errs = 0

@@ -400,6 +400,33 @@ func TestTailSchedule(t *testing.T) {
 
 // TestTailShare checks that a tail behind a heavy log spends no more than
 // its share of the budget, and says it is falling behind.
+// TestTailStormDoesNotLengthenBackoff: 429s wait as long as they say, and
+// a failure right after a long storm of them backs off as a first failure.
+func TestTailStormDoesNotLengthenBackoff(t *testing.T) {
+	tail := New(Config{Org: "acme", From: t0}, t0)
+	now := t0
+	storm := &hubclient.RateLimitError{APIError: &hubclient.APIError{StatusCode: 429}, RetryAfter: time.Second}
+	for range 30 {
+		q, at := tail.Next(now)
+		now = later(now, at)
+		tail.Done(q, nil, storm, now)
+	}
+	q, at := tail.Next(now)
+	now = later(now, at)
+	tail.Done(q, nil, &hubclient.APIError{StatusCode: 503}, now)
+	if _, at := tail.Next(now); at.Sub(now) > 2*DefaultInterval {
+		t.Fatalf("a 503 after 30 429s waits %v", at.Sub(now))
+	}
+	for range 6 {
+		q, at := tail.Next(now)
+		now = later(now, at)
+		tail.Done(q, nil, &hubclient.APIError{StatusCode: 503}, now)
+	}
+	if _, at := tail.Next(now); at.Sub(now) != 2*DefaultMaxInterval {
+		t.Fatalf("after seven 503s the next try is in %v, want the longest backoff %v", at.Sub(now), 2*DefaultMaxInterval)
+	}
+}
+
 func TestTailShare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
 	s := newSim(t, 6, Config{Org: "acme", PageSize: 100}) // 180/min × 25 % = 0.75 req/s ≈ 75 events/s
