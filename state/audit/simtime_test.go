@@ -332,6 +332,12 @@ func TestTailSimulatedTime(t *testing.T) {
 			if r.lost != 0 || r.dup != 0 || r.disorder != 0 {
 				t.Fatalf("%d lost, %d repeated, %d out of order of %d", r.lost, r.dup, r.disorder, r.recorded)
 			}
+			// Behind, the status tells how far: the time since the
+			// oldest waiting event, and roughly how many wait (with steady
+			// activity; a burst between two polls cannot be seen).
+			if sc.perSecond >= 50 && (float64(r.maxLag) < 0.8*float64(r.maxTrueLag) || float64(r.maxBehind) < 0.5*float64(r.maxTrueBehind)) {
+				t.Errorf("the status said at most %v and %d events behind, but it was %v and %d", r.maxLag, r.maxBehind, r.maxTrueLag, r.maxTrueBehind)
+			}
 			// The faults bit: failed answers, the storm, and tokens renewed
 			// every 30 simulated seconds or so.
 			if r.errors == 0 || r.failed == 0 || r.tooMany == 0 || r.signIns < int(sc.span/(30*time.Second))/2 {
