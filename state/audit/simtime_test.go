@@ -21,8 +21,6 @@ import (
 // simulated minutes take a few seconds.
 
 // simStart is where simulated time starts: a whole second.
-const debugSim = false
-
 var simStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // simBurst is a burst of n events at one instant, at after the start.
@@ -249,9 +247,6 @@ func runSim(tb testing.TB, sc simScenario) simResult {
 			spanReqs++
 		}
 		st := tail.Status()
-		if debugSim && e.clock.Now().Sub(simStart) > 140*time.Second && e.clock.Now().Sub(simStart) < 300*time.Second {
-			fmt.Printf("%v kind=%d from=%v to=%v page=%d n=%d err=%v lag=%v w=%v delta=%v %v\n", e.clock.Now().Sub(simStart).Round(time.Second), q.kind, q.From.Sub(simStart), q.To.Sub(simStart), q.Page, len(logs), err != nil, st.Lag, st.Watermark.Sub(simStart), tail.delta, err)
-		}
 		behind := e.sim.OrgAuditLen(hubsim.DemoOrg) - before - len(got)
 		res.maxLag, res.maxBehind = max(res.maxLag, st.Lag), max(res.maxBehind, st.BehindEvents)
 		trueLag := time.Duration(0)
