@@ -18,8 +18,9 @@
 // one is not full; so a catch-up carries close to a full page of events a
 // request, and a single second with more than a page of events is read the
 // same way. Only the newest second is read while it may still grow, and
-// only as one atomic page, whose events are counted against the multiset. So nothing is lost or repeated across retries, shifting pages
-// and restarts (see Checkpoint).
+// only as one atomic page, whose events are counted against the multiset.
+// So nothing is lost or repeated across retries, shifting pages and
+// restarts (see Checkpoint).
 package audit
 
 import (
