@@ -29,7 +29,7 @@ type Options struct {
 	Jitter    time.Duration // random extra latency up to this much
 	Faults    Faults
 	Clock     Clock   // default RealClock
-	Activity  float64 // background events per second; 0 is off
+	Activity  float64 // background events per second on the wall clock; 0 is off (see RunActivity for simulated time)
 }
 
 // Server is a running in-memory Docker Hub. It implements http.Handler.
