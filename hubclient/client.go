@@ -219,6 +219,20 @@ func WithClock(now func() time.Time) Option {
 	return func(c *Client) error { c.now = now; return nil }
 }
 
+// WithSleep replaces how the client waits between retries and for the
+// rate limit (default: a timer, cut short when ctx ends). Tests that run
+// in simulated time pass a function that moves their clock by d; it must
+// return ctx.Err() when ctx is done.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) error {
+		if sleep == nil {
+			return &ValidationError{"sleep", "must not be nil"}
+		}
+		c.sleep = sleep
+		return nil
+	}
+}
+
 // New builds a Client.
 func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)

@@ -242,6 +242,31 @@ func TestNoRetryOn4xx(t *testing.T) {
 	}
 }
 
+func TestWithSleepWaitsThroughTheGivenFunction(t *testing.T) {
+	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
+		coreWriteJSON(w, 503, `{}`)
+	})
+	var mu sync.Mutex
+	var slept time.Duration
+	c := coreClient(t, cs.URL, WithRetryPolicy(RetryPolicy{Max: 2, Base: time.Hour, Cap: time.Hour}),
+		WithSleep(func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept += d
+			mu.Unlock()
+			return ctx.Err()
+		}))
+	start := time.Now()
+	if _, err := c.do(context.Background(), request{method: "GET", path: "/v2/x"}, nil); !IsStatus(err, 503) {
+		t.Fatalf("err = %v", err)
+	}
+	if cs.total() != 3 || slept < time.Hour || time.Since(start) > 10*time.Second {
+		t.Fatalf("requests=%d slept=%v in %v: want 3 requests, an hour of waits through the function and no real one", cs.total(), slept, time.Since(start))
+	}
+	if _, err := New(WithSleep(nil)); err == nil {
+		t.Fatal("a nil sleep was accepted")
+	}
+}
+
 func TestBackoffBetweenRetries(t *testing.T) {
 	cs := coreServe(t, func(w http.ResponseWriter, r *http.Request) {
 		coreWriteJSON(w, 500, `{}`)

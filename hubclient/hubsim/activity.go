@@ -16,7 +16,8 @@ import (
 // change roles and teams — and audits each change, so the audit tail and the
 // tag lists move. Images are pulled too (pull times and counts change),
 // which the Hub does not audit. The sequence of changes is deterministic given the seed;
-// only their timing follows the wall clock.
+// only their timing follows the wall clock (Options.Activity), or the fake
+// clock's simulated time (RunActivity, ActivityBurst).
 
 // activityBurst caps how many changes one tick may catch up on.
 const activityBurst = 500
@@ -28,11 +29,12 @@ const activityBurst = 500
 type activityState struct {
 	rng   *rand.Rand
 	org   string
-	names []string // sorted usernames of org's members; rebuilt when stale
+	names []string                  // sorted usernames of org's members; rebuilt when stale
+	rules map[string]*regexp.Regexp // compiled immutable-tag rules; nil for an invalid one
 }
 
 func newActivityState(seed uint64) *activityState {
-	return &activityState{rng: rand.New(rand.NewPCG(seed, 0xac7171))}
+	return &activityState{rng: rand.New(rand.NewPCG(seed, 0xac7171)), rules: map[string]*regexp.Regexp{}}
 }
 
 // runActivity performs realistic changes at perSecond events per second until Close.
@@ -245,14 +247,19 @@ func (a *activityStepper) repo() *repo {
 	return nil
 }
 
-// activityImmutable reports whether tag name falls under r's immutable-tag rules.
-func activityImmutable(r *repo, name string) bool {
+// immutable reports whether tag name falls under r's immutable-tag rules,
+// each compiled once.
+func (a *activityStepper) immutable(r *repo, name string) bool {
 	if !r.Immutable {
 		return false
 	}
 	for _, rule := range r.ImmutableRules {
-		re, err := regexp.Compile("^(?:" + rule + ")$")
-		if err == nil && re.MatchString(name) {
+		re, seen := a.st.rules[rule]
+		if !seen {
+			re, _ = regexp.Compile("^(?:" + rule + ")$") // nil when invalid
+			a.st.rules[rule] = re
+		}
+		if re != nil && re.MatchString(name) {
 			return true
 		}
 	}
@@ -288,7 +295,7 @@ func (a *activityStepper) push(p principal, fresh bool) bool {
 		}
 	}
 	digest := "sha256:" + a.hex(64)
-	if activityImmutable(r, name) && r.Tags[name] != nil {
+	if a.immutable(r, name) && r.Tags[name] != nil {
 		return false // the Hub refuses to overwrite an immutable tag
 	}
 	t := r.Tags[name]
@@ -349,7 +356,7 @@ func (a *activityStepper) deleteTag() bool {
 	}
 	var names []string
 	for n := range r.Tags {
-		if n != "latest" && n != "stable" && n != "edge" && !activityImmutable(r, n) {
+		if n != "latest" && n != "stable" && n != "edge" && !a.immutable(r, n) {
 			names = append(names, n)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
@@ -189,9 +190,15 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 		if pg.Page-1 <= len(events)/pg.Size {
 			skip = (pg.Page - 1) * pg.Size
 		}
-		for i := len(events) - 1; i >= 0 && len(logs) < pg.Size; i-- {
+		// Events are kept oldest first: start at the newest one not after
+		// `to`, stop at the first one before `from`.
+		top := len(events)
+		if !f.to.IsZero() {
+			top = sort.Search(len(events), func(i int) bool { return events[i].Timestamp.After(f.to) })
+		}
+		for i := top - 1; i >= 0 && len(logs) < pg.Size; i-- {
 			ev := &events[i]
-			if ev.Timestamp.Before(oldest) {
+			if ev.Timestamp.Before(oldest) || !f.from.IsZero() && ev.Timestamp.Before(f.from) {
 				break
 			}
 			if !f.match(ev) {

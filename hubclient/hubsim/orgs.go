@@ -278,6 +278,17 @@ type OrgAuditRecord struct {
 	Timestamp                        time.Time
 }
 
+// OrgAuditLen is how many audit events org holds (0 for no such org), so
+// tests can tell how many a span added without copying them.
+func (s *Server) OrgAuditLen(orgName string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if o := s.st.orgs[orgName]; o != nil {
+		return len(o.Audit)
+	}
+	return 0
+}
+
 // OrgAuditTail returns the newest n audit events of org, oldest first, so
 // tests can see what a mutation recorded.
 func (s *Server) OrgAuditTail(orgName string, n int) []OrgAuditRecord {

@@ -29,7 +29,7 @@ type Options struct {
 	Jitter    time.Duration // random extra latency up to this much
 	Faults    Faults
 	Clock     Clock   // default RealClock
-	Activity  float64 // background events per second; 0 is off
+	Activity  float64 // background events per second on the wall clock; 0 is off (see RunActivity for simulated time)
 }
 
 // Server is a running in-memory Docker Hub. It implements http.Handler.
@@ -46,6 +46,8 @@ type Server struct {
 	rng    *lockedRand
 	stop   chan struct{}
 	once   sync.Once
+	simMu  sync.Mutex   // serialises RunActivity and ActivityBurst
+	sim    *simActivity // simulated-time activity; nil until first used
 }
 
 // New builds a simulator loaded with its dataset.

@@ -12,13 +12,15 @@
 // identical-looking events of one second stay two). Once an event of a
 // later second exists, earlier seconds are frozen (the Hub appends events
 // with the time they happen), and reads of a frozen time window are stable
-// whatever arrives meanwhile. The tail walks frozen windows oldest first,
-// [W, W+Δ], sizing Δ so that one page holds the window; a single second
-// with more than a page of events is read page by page, which is stable
-// once it is frozen. Only the newest second is read while it may still
-// grow, and only as one atomic page, whose events are counted against the
-// multiset. So nothing is lost or repeated across retries, shifting pages
-// and restarts (see Checkpoint).
+// whatever arrives meanwhile, page by page too. The tail walks frozen
+// windows oldest first, [W, W+Δ], sizing Δ from the density of the log so
+// that a window holds a few pages, and reads a window's pages in turn until
+// one is not full; so a catch-up carries close to a full page of events a
+// request, and a single second with more than a page of events is read the
+// same way. Only the newest second is read while it may still grow, and
+// only as one atomic page, whose events are counted against the multiset.
+// So nothing is lost or repeated across retries, shifting pages and
+// restarts (see Checkpoint).
 package audit
 
 import (
@@ -99,7 +101,7 @@ const (
 	kindSeed   queryKind = iota // page 1 of the whole log: where "now" is
 	kindOpen                    // page 1 from W: the newest part, which may grow
 	kindWindow                  // page 1 of a frozen window [From, To]
-	kindSecond                  // page N of one frozen second with more than a page of events
+	kindPages                   // page N of a frozen window with more than a page of events
 )
 
 // Query is one request the tail wants made.
@@ -122,7 +124,7 @@ func (q Query) Options() *hubclient.AuditListOptions {
 }
 
 // CatchingUp reports whether q reads a backlog (the tail is behind).
-func (q Query) CatchingUp() bool { return q.kind == kindWindow || q.kind == kindSecond }
+func (q Query) CatchingUp() bool { return q.kind == kindWindow || q.kind == kindPages }
 
 // keyHash is an event's identity, hashed to a fixed size.
 type keyHash [sha256.Size]byte
@@ -131,9 +133,13 @@ func hashOf(e hubclient.AuditLog) keyHash { return sha256.Sum256([]byte(e.Key())
 
 // Status is what a header shows about the tail.
 type Status struct {
-	Behind       bool          // reading a backlog
-	Lag          time.Duration // how far behind the newest event seen the watermark is
-	BehindEvents int           // estimated events not yet delivered
+	Behind bool // reading a backlog
+	// Lag is how far behind the newest event the watermark is: behind the
+	// newest event seen, plus the time since it was seen while events keep
+	// arriving faster than one page between polls (a backlog is read with
+	// windows in the past, which do not show the newest events).
+	Lag          time.Duration
+	BehindEvents int           // estimated events not yet delivered: Lag at the density of the windows read lately
 	Limited      bool          // the next request waits for the rate share, not the interval
 	Interval     time.Duration // current poll interval
 	Next         time.Time     // when the next request may go
@@ -154,20 +160,26 @@ type Tail struct {
 	front   time.Time       // newest second seen; seconds before it are frozen
 	delta   time.Duration   // window length minus one second, whole seconds
 	pages   []hubclient.AuditLog
-	page    int // pages of second w read so far (kindSecond)
+	page    int       // pages of the window [w, walkTo] read so far (kindPages)
+	walkTo  time.Time // the inclusive end of the window being read page by page
 	serial  uint64
 	pending bool // a Query is out
 
-	interval   time.Duration
-	next       time.Time
-	tokens     float64
-	refilled   time.Time
-	limit      int
-	errs       int
-	density    float64 // events a second seen on the last full page
-	caughtUp   bool    // the last open read was complete
-	limited    bool
-	retryUntil time.Time
+	interval time.Duration
+	next     time.Time
+	tokens   float64
+	refilled time.Time
+	limit    int
+	errs     int
+	density  float64 // events a second in the last window read (or full page)
+	// rateN events in rateSpan: the density of the windows read lately,
+	// each older one counting half as much, for Status's estimate.
+	rateN, rateSpan float64
+	frontAt         time.Time // when front was last seen to move (this machine's clock)
+	seen            time.Time // the latest time handed to Next or Done
+	caughtUp        bool      // the last open read was complete
+	limited         bool
+	retryUntil      time.Time
 
 	requests, errors, delivered int
 }
@@ -208,6 +220,13 @@ func (t *Tail) Seed(page []hubclient.AuditLog) {
 	}
 }
 
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -236,13 +255,14 @@ func (t *Tail) CaughtUp() bool { return t.caughtUp }
 func (t *Tail) Next(now time.Time) (Query, time.Time) {
 	t.serial++
 	t.pending = true
+	t.seen = later(t.seen, now)
 	q := Query{Page: 1, PageSize: t.cfg.PageSize, filter: t.cfg.Filter, serial: t.serial}
 	switch {
 	case !t.started:
 		q.kind = kindSeed
 		q.To = t.cfg.To
 	case t.page > 0:
-		q.kind, q.From, q.To, q.Page = kindSecond, t.w, end(t.w), t.page+1
+		q.kind, q.From, q.To, q.Page = kindPages, t.w, t.walkTo, t.page+1
 	case t.front.After(t.w):
 		last := earliest(t.w.Add(t.delta), t.front.Add(-time.Second))
 		if !t.cfg.To.IsZero() {
@@ -301,21 +321,26 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 		return nil // an answer to a superseded request
 	}
 	t.pending = false
+	t.seen = later(t.seen, now)
 	t.refill(now)
 	t.tokens--
 	t.requests++
 	if err != nil {
 		t.errors++
-		t.errs++
-		wait := min(max(t.interval, 2*time.Second)<<min(t.errs-1, 5), 2*t.cfg.MaxInterval)
 		var rl *hubclient.RateLimitError
 		if errors.As(err, &rl) {
 			// The client has turned a missing Retry-After into the
-			// time until the window resets.
-			wait = max(rl.RetryAfter, time.Second)
+			// time until the window resets. A 429 says how long to
+			// wait, so it does not lengthen the backoff of failures
+			// (a long 429 storm would else be followed by a long
+			// pause at the first 5xx).
+			wait := max(rl.RetryAfter, time.Second)
 			t.retryUntil = now.Add(wait)
+			t.next = now.Add(wait)
+			return nil
 		}
-		t.next = now.Add(wait)
+		t.errs++
+		t.next = now.Add(min(max(t.interval, 2*time.Second)<<min(t.errs-1, 5), 2*t.cfg.MaxInterval))
 		return nil
 	}
 	t.errs = 0
@@ -329,18 +354,13 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 			t.w = second(now.Add(-time.Minute))
 		}
 		t.caughtUp = !full
-		t.schedule(now, false)
+		t.schedule(now, 0)
 	case kindOpen:
 		out = t.open(logs, full, now)
 	case kindWindow:
 		out = t.window(q, logs, full)
-	case kindSecond:
-		t.pages = append(t.pages, logs...)
-		t.page++
-		if !full {
-			out = t.deliver(t.pages, second(q.From).Add(time.Second))
-			t.pages, t.page = nil, 0
-		}
+	case kindPages:
+		out = t.walk(q, logs, full)
 	}
 	t.delivered += len(out)
 	if q.CatchingUp() || t.front.After(t.w) {
@@ -353,23 +373,22 @@ func (t *Tail) Done(q Query, logs []hubclient.AuditLog, err error, now time.Time
 func (t *Tail) open(logs []hubclient.AuditLog, full bool, now time.Time) []hubclient.AuditLog {
 	if len(logs) == 0 {
 		t.caughtUp = true
-		t.schedule(now, false)
+		t.schedule(now, 0)
 		return nil
 	}
 	top := second(logs[0].Timestamp)
 	low := second(logs[len(logs)-1].Timestamp)
 	if top.After(t.front) {
-		t.front = top
+		t.front, t.frontAt = top, now
 	}
 	if !full {
 		// Complete: every event from W on, as of this answer.
 		t.caughtUp = true
 		out := t.deliver(logs, top)
-		t.schedule(now, len(out) > 0)
+		t.schedule(now, len(out))
 		return out
 	}
 	t.caughtUp = false
-	t.density = float64(len(logs)) / (top.Sub(low).Seconds() + 1)
 	if top.Equal(t.w) {
 		if end(top).Before(now.Add(-Settle)) {
 			// The second is long past: frozen, read it page by page.
@@ -379,35 +398,90 @@ func (t *Tail) open(logs []hubclient.AuditLog, full bool, now time.Time) []hubcl
 		// More than a page in the newest second, which may still grow:
 		// deliver what this page shows beyond the multiset, keep W.
 		out := t.deliver(logs, t.w)
-		t.schedule(now, true)
+		t.schedule(now, t.cfg.PageSize)
 		return out
 	}
-	// Behind: walk frozen windows from W, each sized to fill about a page.
-	t.delta = time.Duration(0.7*top.Sub(low).Seconds()) * time.Second
+	// Behind: walk frozen windows from W, each sized to hold a few pages
+	// at the density of this page (a lower bound: second low may hold more).
+	t.resize(len(logs), top.Sub(low)+time.Second)
 	return nil
 }
 
-// window handles a frozen window [q.From, q.To].
+// windowPages is how many pages a backlog window holds at most (as the
+// density of the last window predicts it): more carry closer to a full page
+// a request (a window's last page is partial, or empty when the window
+// ends on a page boundary), fewer hold fewer events in memory until the
+// window is done.
+const windowPages = 10
+
+// maxWalk is how many pages of a window spanning several seconds are read
+// before the window is found too large (the log grew much denser) and a
+// smaller one is read instead; a single second is always read to its end.
+const maxWalk = 3 * windowPages
+
+// window handles page 1 of a frozen window [q.From, q.To].
 func (t *Tail) window(q Query, logs []hubclient.AuditLog, full bool) []hubclient.AuditLog {
 	last := second(q.To)
 	if !full {
 		out := t.deliver(logs, last.Add(time.Second))
-		if len(logs) < q.PageSize/2 {
-			t.delta = t.delta*2 + time.Second
-		}
+		t.resize(len(logs), last.Sub(second(q.From))+time.Second)
 		return out
 	}
-	top := second(logs[0].Timestamp)
-	low := second(logs[len(logs)-1].Timestamp)
-	t.density = float64(len(logs)) / (top.Sub(low).Seconds() + 1)
-	if last.Equal(t.w) {
-		// One second with more than a page: read it page by page.
-		t.pages = append(t.pages[:0], logs...)
-		t.page = 1
-		return nil
-	}
-	t.delta = min(t.delta/2, max(low.Sub(t.w)-time.Second, 0)).Truncate(time.Second)
+	// More than a page: the window is frozen, so its pages are stable;
+	// read them in turn (walk).
+	t.pages = append(t.pages[:0], logs...)
+	t.page, t.walkTo = 1, q.To
 	return nil
+}
+
+// walk handles page N > 1 of a frozen window.
+func (t *Tail) walk(q Query, logs []hubclient.AuditLog, full bool) []hubclient.AuditLog {
+	t.pages = append(t.pages, logs...)
+	t.page++
+	if !full {
+		last := second(q.To)
+		out := t.deliver(t.pages, last.Add(time.Second))
+		t.resize(len(t.pages), last.Sub(second(q.From))+time.Second)
+		t.pages, t.page = nil, 0
+		return out
+	}
+	if low := second(logs[len(logs)-1].Timestamp); t.page >= maxWalk && low.After(t.w) {
+		// Far more than the window was sized for: read [W, low) instead,
+		// and size from what these pages showed.
+		t.resize(len(t.pages), second(q.To).Sub(low)+time.Second)
+		t.delta = min(t.delta, low.Sub(t.w)-time.Second)
+		t.pages, t.page = nil, 0
+	}
+	return nil
+}
+
+// resize sizes the next backlog window from the last one read: n events in
+// span. An empty window doubles. Else, of the windows of whole seconds
+// predicted to take 1 to windowPages pages (each kept a tenth of a page
+// short of a page boundary, against the density varying), the one that
+// carries the most events a request is taken, growing at most eightfold
+// at a time (a window that turns out far denser is cut short, see maxWalk).
+func (t *Tail) resize(n int, span time.Duration) {
+	if n == 0 {
+		t.rateSpan = t.rateSpan/2 + span.Seconds()
+		t.delta = t.delta*2 + time.Second
+		return
+	}
+	t.density = float64(n) / span.Seconds()
+	t.rateN, t.rateSpan = t.rateN/2+float64(n), t.rateSpan/2+span.Seconds()
+	size := float64(t.cfg.PageSize)
+	best, bestRate := 1.0, 0.0
+	for pages := 1; pages <= windowPages; pages++ {
+		secs := math.Floor((float64(pages)*size - size/10) / t.density)
+		if secs < 1 {
+			continue
+		}
+		events := secs * t.density
+		if rate := events / (math.Floor(events/size) + 1); rate > bestRate+0.5 {
+			best, bestRate = secs, rate
+		}
+	}
+	t.delta = min(time.Duration(best-1)*time.Second, (t.delta+time.Second)*8-time.Second)
 }
 
 // deliver takes events read from W on (newest first, possibly a page
@@ -451,12 +525,17 @@ func (t *Tail) deliver(logs []hubclient.AuditLog, newW time.Time) []hubclient.Au
 	return out
 }
 
-// schedule sets the next poll after an open read: faster while events
-// arrive, slower when quiet.
-func (t *Tail) schedule(now time.Time, busy bool) {
-	if busy {
+// schedule sets the next poll after an open read that brought n new
+// events: faster while a poll brings a quarter of a page or more, back to
+// the resting interval while it brings a few, slower when quiet. A log with
+// an event a second so costs a poll every Interval, not the whole share.
+func (t *Tail) schedule(now time.Time, n int) {
+	switch {
+	case n >= max(t.cfg.PageSize/4, 1):
 		t.interval = max(t.cfg.MinInterval, t.interval/2)
-	} else {
+	case n > 0:
+		t.interval = t.cfg.Interval
+	default:
 		t.interval = min(t.cfg.MaxInterval, t.interval*3/2)
 	}
 	t.next = now.Add(t.interval)
@@ -478,7 +557,14 @@ func (t *Tail) Status() Status {
 	s.Behind = t.front.After(t.w) || t.page > 0 || (t.started && t.requests > 0 && !t.caughtUp)
 	if s.Behind {
 		s.Lag = max(t.front.Sub(t.w), 0)
-		s.BehindEvents = int(s.Lag.Seconds() * t.density)
+		if !t.caughtUp && !t.frontAt.IsZero() {
+			s.Lag += max(t.seen.Sub(t.frontAt), 0)
+		}
+		density := t.density
+		if t.rateSpan > 0 {
+			density = t.rateN / t.rateSpan
+		}
+		s.BehindEvents = int(s.Lag.Seconds() * density)
 	}
 	return s
 }

@@ -23,11 +23,23 @@ func (f *fakeLog) add(e hubclient.AuditLog) { f.evs = append(f.evs, e) }
 func (f *fakeLog) answer(q Query) []hubclient.AuditLog {
 	var out []hubclient.AuditLog
 	skip := (q.Page - 1) * q.PageSize
-	for i := len(f.evs) - 1; i >= 0 && len(out) < q.PageSize; i-- {
+	// Events are kept oldest first: seek the window's ends.
+	lo, hi := 0, len(f.evs)
+	if !q.From.IsZero() {
+		lo, _ = slices.BinarySearchFunc(f.evs, q.From, func(e hubclient.AuditLog, t time.Time) int { return e.Timestamp.Compare(t) })
+	}
+	if !q.To.IsZero() {
+		hi, _ = slices.BinarySearchFunc(f.evs, q.To.Add(time.Nanosecond), func(e hubclient.AuditLog, t time.Time) int { return e.Timestamp.Compare(t) })
+	}
+	if q.filter == (Filter{}) && skip >= hi-lo {
+		return nil
+	}
+	if q.filter == (Filter{}) {
+		hi -= skip // no filter: skip a page's worth at once
+		skip = 0
+	}
+	for i := hi - 1; i >= lo && len(out) < q.PageSize; i-- {
 		e := f.evs[i]
-		if !q.From.IsZero() && e.Timestamp.Before(q.From) || !q.To.IsZero() && e.Timestamp.After(q.To) {
-			continue
-		}
 		if q.filter.Action != "" && e.Action != q.filter.Action {
 			continue
 		}
@@ -196,6 +208,36 @@ func TestTailFromDeliversHistory(t *testing.T) {
 	}
 }
 
+// TestTailBacklogFillsPages reads a backlog at 3, 50 and 230 events a second
+// (at 50 a page holds two seconds of it): the windows, sized from the
+// density and read page by page, carry close to a full page a request.
+func TestTailBacklogFillsPages(t *testing.T) {
+	for _, perSecond := range []int{3, 50, 230} {
+		rng := rand.New(rand.NewPCG(5, uint64(perSecond)))
+		log := &fakeLog{}
+		span := backlogSpan // seconds
+		if perSecond < 10 {
+			span = 3600
+		}
+		for sec := range span {
+			for range perSecond*3/4 + rng.IntN(perSecond/2+1) {
+				log.add(ev(rng, t0.Add(time.Duration(sec)*time.Second)))
+			}
+		}
+		s := &sim{t: t, log: log, now: t0.Add(2 * time.Hour), rng: rng}
+		s.tail = New(Config{Org: "acme", From: t0, Limit: 600000}, s.now)
+		s.settle()
+		if lost, dup := compare(t, s.got, log.evs); lost != 0 || dup != 0 {
+			t.Fatalf("%d a second: %d lost, %d repeated", perSecond, lost, dup)
+		}
+		perRequest := float64(len(log.evs)) / float64(s.tail.Status().Requests)
+		t.Logf("%d a second: %d events in %d requests, %.1f a request", perSecond, len(log.evs), s.tail.Status().Requests, perRequest)
+		if perRequest < 85 {
+			t.Errorf("%d a second: %.1f events a request at 100 a page, want at least 85", perSecond, perRequest)
+		}
+	}
+}
+
 func TestTailToFinishes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	log := &fakeLog{}
@@ -329,8 +371,19 @@ func TestTailSchedule(t *testing.T) {
 	if quiet[len(quiet)-1] != DefaultMaxInterval {
 		t.Errorf("quiet intervals %v do not reach %v", quiet, DefaultMaxInterval)
 	}
-	for range 10 {
-		log.add(hubclient.AuditLog{Action: "repo.create", Timestamp: now.Truncate(time.Second)})
+	// A few events a poll: the resting interval.
+	for i := range 3 {
+		log.add(hubclient.AuditLog{Action: "repo.create", Name: fmt.Sprint(i), Timestamp: now.Truncate(time.Second)})
+		poll()
+	}
+	if iv := tail.Status().Interval; iv != DefaultInterval {
+		t.Errorf("interval %v with an event a poll, want %v", iv, DefaultInterval)
+	}
+	// A quarter page and more a poll: as fast as allowed.
+	for i := range 10 {
+		for j := range 30 {
+			log.add(hubclient.AuditLog{Action: "repo.create", Name: fmt.Sprint(i, j), Timestamp: now.Truncate(time.Second)})
+		}
 		poll()
 	}
 	if iv := tail.Status().Interval; iv != DefaultMinInterval {
@@ -347,6 +400,33 @@ func TestTailSchedule(t *testing.T) {
 
 // TestTailShare checks that a tail behind a heavy log spends no more than
 // its share of the budget, and says it is falling behind.
+// TestTailStormDoesNotLengthenBackoff: 429s wait as long as they say, and
+// a failure right after a long storm of them backs off as a first failure.
+func TestTailStormDoesNotLengthenBackoff(t *testing.T) {
+	tail := New(Config{Org: "acme", From: t0}, t0)
+	now := t0
+	storm := &hubclient.RateLimitError{APIError: &hubclient.APIError{StatusCode: 429}, RetryAfter: time.Second}
+	for range 30 {
+		q, at := tail.Next(now)
+		now = later(now, at)
+		tail.Done(q, nil, storm, now)
+	}
+	q, at := tail.Next(now)
+	now = later(now, at)
+	tail.Done(q, nil, &hubclient.APIError{StatusCode: 503}, now)
+	if _, at := tail.Next(now); at.Sub(now) > 2*DefaultInterval {
+		t.Fatalf("a 503 after 30 429s waits %v", at.Sub(now))
+	}
+	for range 6 {
+		q, at := tail.Next(now)
+		now = later(now, at)
+		tail.Done(q, nil, &hubclient.APIError{StatusCode: 503}, now)
+	}
+	if _, at := tail.Next(now); at.Sub(now) != 2*DefaultMaxInterval {
+		t.Fatalf("after seven 503s the next try is in %v, want the longest backoff %v", at.Sub(now), 2*DefaultMaxInterval)
+	}
+}
+
 func TestTailShare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
 	s := newSim(t, 6, Config{Org: "acme", PageSize: 100}) // 180/min × 25 % = 0.75 req/s ≈ 75 events/s
