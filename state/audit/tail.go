@@ -526,15 +526,16 @@ func (t *Tail) deliver(logs []hubclient.AuditLog, newW time.Time) []hubclient.Au
 }
 
 // schedule sets the next poll after an open read that brought n new
-// events: faster while a poll brings a quarter of a page or more, back to
-// the resting interval while it brings a few, slower when quiet. A log with
-// an event a second so costs a poll every Interval, not the whole share.
+// events: faster while events keep arriving — down to MinInterval while a
+// poll brings a quarter of a page or more, to twice that while it brings a
+// few — and slower when quiet. A log with an event a second so shows it
+// within about 2 s for half the share, not the whole of it.
 func (t *Tail) schedule(now time.Time, n int) {
 	switch {
 	case n >= max(t.cfg.PageSize/4, 1):
 		t.interval = max(t.cfg.MinInterval, t.interval/2)
 	case n > 0:
-		t.interval = t.cfg.Interval
+		t.interval = max(min(2*t.cfg.MinInterval, t.cfg.Interval), t.interval/2)
 	default:
 		t.interval = min(t.cfg.MaxInterval, t.interval*3/2)
 	}

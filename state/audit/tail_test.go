@@ -371,13 +371,13 @@ func TestTailSchedule(t *testing.T) {
 	if quiet[len(quiet)-1] != DefaultMaxInterval {
 		t.Errorf("quiet intervals %v do not reach %v", quiet, DefaultMaxInterval)
 	}
-	// A few events a poll: the resting interval.
-	for i := range 3 {
+	// A few events a poll: faster, to twice the fastest interval.
+	for i := range 6 {
 		log.add(hubclient.AuditLog{Action: "repo.create", Name: fmt.Sprint(i), Timestamp: now.Truncate(time.Second)})
 		poll()
 	}
-	if iv := tail.Status().Interval; iv != DefaultInterval {
-		t.Errorf("interval %v with an event a poll, want %v", iv, DefaultInterval)
+	if iv := tail.Status().Interval; iv != 2*DefaultMinInterval {
+		t.Errorf("interval %v with an event a poll, want %v", iv, 2*DefaultMinInterval)
 	}
 	// A quarter page and more a poll: as fast as allowed.
 	for i := range 10 {
