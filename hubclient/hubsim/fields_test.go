@@ -154,9 +154,16 @@ func TestTagDetailLayers(t *testing.T) {
 	// The same seed gives the same layers (layers do not depend on the clock).
 	other := newLGEnv(t)
 	tok2 := other.token(DemoUser, DemoPassword)
-	a := detail(e, "/v2/namespaces/acme/repositories/"+name+"/tags/latest")
-	b := other.want(200, "GET", "/v2/namespaces/acme/repositories/"+name+"/tags/latest", tok2, "")["images"].([]any)
-	if !reflect.DeepEqual(a, b) {
+	layers := func(images []any) []any {
+		var out []any
+		for _, im := range images {
+			out = append(out, im.(map[string]any)["layers"]) // the times follow the wall clock; the layers must not
+		}
+		return out
+	}
+	a := layers(detail(e, "/v2/namespaces/acme/repositories/"+name+"/tags/latest"))
+	b := layers(other.want(200, "GET", "/v2/namespaces/acme/repositories/"+name+"/tags/latest", tok2, "")["images"].([]any))
+	if len(a) == 0 || !reflect.DeepEqual(a, b) {
 		t.Error("the same seed gave other layers")
 	}
 }
