@@ -33,16 +33,7 @@ func TestEndToEndListsStayLiveInTmux(t *testing.T) {
 	}
 	tm := newTmux(t, 140, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s HUBTUI_USERNAME=%s HUBTUI_TOKEN=%s %s --hub-url %s --org acme; sleep 30",
 		home, hubsim.DemoUser, hubsim.DemoPAT, bin, url))
-	tm.waitFor("the repositories", contains("org: acme", " repositories · loaded"))
-	tm.send("7")
-	tm.waitFor("the log", contains(" events held", "ACTION"))
-	tm.send("f")
-	tm.waitFor("following", contains("following every"))
-	tm.send("1")
-	tm.send("/")
-	tm.send("-l", "^e2e-live$")
-	tm.send("Enter")
-	tm.waitFor("the empty filter", contains(`filter "^e2e-live$": 0`))
+	followThenFindRepo(tm, "e2e-live", 0)
 
 	c, err := hubclient.New(hubclient.WithBaseURL(url), hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPAT)))
 	if err != nil {

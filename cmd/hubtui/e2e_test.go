@@ -304,16 +304,7 @@ func TestEndToEndAuditFollowInTmux(t *testing.T) {
 	bin := buildBinary(t)
 	cfg := filepath.Join(t.TempDir(), "none.yaml")
 	tm := newTmux(t, 140, 40, fmt.Sprintf("XDG_CONFIG_HOME=%s %s --demo; sleep 30", filepath.Dir(cfg), bin))
-	tm.waitFor("the repositories", contains("org: acme", " repositories · loaded"))
-	tm.send("7")
-	tm.waitFor("the log", contains(" events held", "ACTION"))
-	tm.send("f")
-	tm.waitFor("following", contains("following every"))
-	tm.send("1")
-	tm.send("/")
-	tm.send("-l", "^billing$")
-	tm.send("Enter")
-	tm.waitFor("billing", contains(`filter "^billing$": 1`))
+	followThenFindRepo(tm, "billing", 1)
 	tm.send("e")
 	tm.waitFor("the description prompt", contains("Description of acme/billing"))
 	tm.send("C-u")
@@ -322,4 +313,21 @@ func TestEndToEndAuditFollowInTmux(t *testing.T) {
 	tm.waitFor("the change", contains("saved the description of acme/billing"))
 	tm.send("7")
 	tm.waitFor("its event", contains("Description Updated", "acme/billing", "updated the description"))
+}
+
+// followThenFindRepo waits for the repositories, follows the audit log
+// from its tab, comes back to Repos and filters it to the repository name,
+// which matches n of them.
+func followThenFindRepo(tm *tmux, name string, n int) {
+	tm.t.Helper()
+	tm.waitFor("the repositories", contains("org: acme", " repositories · loaded"))
+	tm.send("7")
+	tm.waitFor("the log", contains(" events held", "ACTION"))
+	tm.send("f")
+	tm.waitFor("following", contains("following every"))
+	tm.send("1")
+	tm.send("/")
+	tm.send("-l", "^"+name+"$")
+	tm.send("Enter")
+	tm.waitFor(name, contains(fmt.Sprintf("filter \"^%s$\": %d", name, n)))
 }

@@ -24,19 +24,7 @@ func TestExportAuditFollowResumesFromItsCheckpoint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("follows for seconds")
 	}
-	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: 6000, Activity: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, stop, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	c, err := hubclient.New(hubclient.WithBaseURL(base), hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPassword)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, c := auditSim(t, hubsim.Options{Dataset: "demo", RateLimit: 6000, Activity: 100})
 	start := time.Now().UTC().Truncate(time.Second)
 	cp := filepath.Join(t.TempDir(), "audit.checkpoint")
 	run := func(ctx context.Context, follow bool) []byte {
@@ -110,19 +98,7 @@ func TestExportAuditFollowResumesFromItsCheckpoint(t *testing.T) {
 // config rule matches, every one of them, and an unknown rule is a usage
 // error naming the known ones.
 func TestExportAuditMatchKeepsTheRulesEvents(t *testing.T) {
-	sim, err := hubsim.New(hubsim.Options{Dataset: "demo", RateLimit: 6000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, stop, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	c, err := hubclient.New(hubclient.WithBaseURL(base), hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPassword)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, c := auditSim(t, hubsim.Options{Dataset: "demo", RateLimit: 6000})
 	cfg, err := config.Parse("config.yaml", []byte("audit:\n  rules:\n    - name: pushes\n      match:\n        action: repo.tag.push\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -187,4 +163,24 @@ func TestExportAuditTimeFlags(t *testing.T) {
 			t.Errorf("%+v: %v, want a usage error saying %q", tc.f, err, tc.want)
 		}
 	}
+}
+
+// auditSim serves hubsim with opts on loopback for the test and signs a
+// client in as the demo user.
+func auditSim(t *testing.T, opts hubsim.Options) (*hubsim.Server, *hubclient.Client) {
+	t.Helper()
+	sim, err := hubsim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	c, err := hubclient.New(hubclient.WithBaseURL(base), hubclient.WithCredentials(hubsim.DemoUser, hubclient.Secret(hubsim.DemoPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, c
 }
