@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Wrap breaks s into lines of at most w cells, indenting continuation
@@ -35,16 +37,21 @@ func Wrap(s string, w int, indent string) string {
 	return strings.Join(paras, "\n"+indent)
 }
 
-// Truncate cuts s to w cells, ending in "…" when it cut.
+// Truncate cuts s to w cells, ending in "…" when it cut; bytes that are
+// not UTF-8 become U+FFFD.
+// It reads s once (grapheme clusters, wide characters and escape sequences
+// counted as the terminal shows them), so a long line costs its length.
 func Truncate(s string, w int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if lipgloss.Width(s) <= w {
 		return s
 	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
-		r = r[:len(r)-1]
+	if w <= 1 {
+		return "…"
 	}
-	return string(r) + "…"
+	return ansi.Truncate(s, w, "…")
 }
 
 // FitBlock pads or cuts s to exactly h lines.

@@ -425,7 +425,6 @@ func (p *Pane) Status(env pane.Env) string {
 	if ev := p.ring.Evicted(); ev > 0 {
 		s += fmt.Sprintf(" (%d older left memory)", ev)
 	}
-	s += p.backStatus(env)
 	if p.following && p.tail != nil {
 		st := p.tail.Status()
 		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
@@ -436,7 +435,7 @@ func (p *Pane) Status(env pane.Env) string {
 			s += fmt.Sprintf(" · paused, %d new", p.unseen)
 		}
 	}
-	return s
+	return s + p.backStatus(env)
 }
 
 func (p *Pane) when(t time.Time) string {

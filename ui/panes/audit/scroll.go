@@ -157,13 +157,16 @@ func overlap(r *saudit.Ring, page []hubclient.AuditLog) int {
 	return 0
 }
 
-// backStatus is the status line's word on older events.
+// backStatus is the status line's word on older events: while they load,
+// and why no more come once the cursor nears the end of the rows.
 func (p *Pane) backStatus(env pane.Env) string {
 	switch {
 	case !p.back.ready:
 		return ""
 	case p.back.gen != 0:
 		return " · " + env.Spinner() + " loading older events…"
+	case p.shown()-p.cursor > max(p.height, 10):
+		return "" // far from the end: the count of those that left memory says enough
 	case p.back.end:
 		return " · start of the log"
 	case p.bufferFull():
