@@ -44,7 +44,7 @@ func TestTruncate(t *testing.T) {
 		{"acme/web", 1, "…"},
 		{"acme/web", 0, "…"},
 		{"", 0, ""},
-		{"日本語のタグ", 7, "日本語…"}, // wide: two cells each
+		{"日本語のタグ", 7, "日本語…"},                                  // wide: two cells each
 		{"e\u0301e\u0301e\u0301e\u0301", 3, "e\u0301e\u0301…"}, // a cluster is never split
 		{"👩‍💻👩‍💻👩‍💻", 5, "👩‍💻👩‍💻…"},
 	} {
