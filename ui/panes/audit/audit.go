@@ -49,6 +49,10 @@ const (
 // firstPage is how many events the pane opens with.
 const firstPage = 100
 
+// behindShown is how far behind the tail must be for the status to say so:
+// less is a busy poll still reading its last page.
+const behindShown = 2 * time.Second
+
 // highlightFor is how long a new row stays marked.
 const highlightFor = 5 * time.Second
 
@@ -428,7 +432,7 @@ func (p *Pane) Status(env pane.Env) string {
 	if p.following && p.tail != nil {
 		st := p.tail.Status()
 		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
-		if st.Behind {
+		if st.Behind && st.Lag >= behindShown {
 			s += fmt.Sprintf(" · falling behind by %s (~%d events)", st.Lag.Round(time.Second), st.BehindEvents)
 		}
 		if p.paused {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +96,13 @@ func tailed(t *testing.T, buffer, first int) (*Pane, *modelEnv, *hub) {
 func (h *hub) poll(p *Pane, env *modelEnv) {
 	q, _ := p.tail.Next(time.Now())
 	var ans []hubclient.AuditLog
+	skip := (max(q.Page, 1) - 1) * q.PageSize
 	for _, e := range h.logs {
 		if (q.From.IsZero() || !e.Timestamp.Before(q.From)) && (q.To.IsZero() || !e.Timestamp.After(q.To)) && len(ans) < q.PageSize {
+			if skip > 0 {
+				skip--
+				continue
+			}
 			ans = append(ans, e)
 		}
 	}
@@ -214,5 +220,26 @@ func TestHeaderShowsTheActivity(t *testing.T) {
 	}
 	if n := len(lines); n > 12 {
 		t.Fatalf("%d lines drawn in 12", n)
+	}
+}
+
+// TestStatusSaysHowFarBehindAndStopsWhenCaughtUp: a backlog of several
+// pages since the last poll shows in the status with its size; once the
+// tail has read it, the status no longer says so, and nothing was lost.
+func TestStatusSaysHowFarBehindAndStopsWhenCaughtUp(t *testing.T) {
+	p, env, h := tailed(t, 2000, 5)
+	h.add(600) // ten minutes of one event a second: six pages
+	h.poll(p, env)
+	if s := p.Status(env); !regexp.MustCompile(`falling behind by (9m5\d|10m0)s? \(~(5[5-9]\d|60\d) events\)`).MatchString(s) {
+		t.Fatalf("status %q does not say the tail is about ten minutes behind", s)
+	}
+	for range 40 {
+		if p.tail.CaughtUp() {
+			break
+		}
+		h.poll(p, env)
+	}
+	if s := p.Status(env); strings.Contains(s, "falling behind") || p.ring.Len() != 605 {
+		t.Fatalf("after the backlog: status %q with %d events held, want 605", s, p.ring.Len())
 	}
 }
