@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
-	"github.com/hubtui/hubtui/hubclient/hubsim"
 	"github.com/hubtui/hubtui/state"
 	saudit "github.com/hubtui/hubtui/state/audit"
-	"github.com/hubtui/hubtui/ui"
 	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/audit"
 )
@@ -21,14 +19,10 @@ import (
 // the display while collection goes on.
 func TestFollowShowsANewEventOnce(t *testing.T) {
 	// The tail works on the wall clock: the simulator does too here.
-	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
-	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
+	sess := wallClockSession(t)
 	watch := saudit.NewWatch([]saudit.Rule{{Name: "descriptions", Actions: []*regexp.Regexp{regexp.MustCompile(`^repo\.update_description$`)},
 		Object: regexp.MustCompile(`^acme/web$`), Highlight: true, Count: true}})
-	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Watch: watch})}, 140, 40)
-	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
-	d.Key("7")
-	d.Until("the log", func() bool { return strings.Contains(d.Screen(), " events held") })
+	d := openAuditTab(t, sess, audit.Settings{Watch: watch}, 140, 40)
 	p := uitest.Pane[*audit.Pane](d, state.Audit)
 	if !strings.Contains(d.Screen(), "TIME") || !strings.Contains(d.Screen(), "ACTION") {
 		t.Fatalf("no table:\n%s", d.Screen())

@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hubtui/hubtui/hubclient"
-	"github.com/hubtui/hubtui/hubclient/hubsim"
 	saudit "github.com/hubtui/hubtui/state/audit"
-	"github.com/hubtui/hubtui/ui"
-	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/audit"
 )
 
@@ -20,8 +16,7 @@ import (
 // one poll, ring the bell once; another one in a later poll rings it again.
 // The events of the first page are history: no bell.
 func TestBellRingsOncePerPoll(t *testing.T) {
-	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
-	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
+	sess := wallClockSession(t)
 	watch := saudit.NewWatch([]saudit.Rule{{Name: "web-descriptions", Actions: []*regexp.Regexp{regexp.MustCompile(`^repo\.update_description$`)},
 		Object: regexp.MustCompile(`^acme/web$`), Bell: true}})
 	update := func(i int) {
@@ -32,10 +27,7 @@ func TestBellRingsOncePerPoll(t *testing.T) {
 		}
 	}
 	update(0) // on the first page: history
-	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Watch: watch})}, 140, 40)
-	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
-	d.Key("7")
-	d.Until("the log", func() bool { return strings.Contains(d.Screen(), " events held") })
+	d := openAuditTab(t, sess, audit.Settings{Watch: watch}, 140, 40)
 	if watch.Hits(0) != 1 || d.Bells() != 0 {
 		t.Fatalf("the first page: %d hits, %d bells; want 1 hit, no bell", watch.Hits(0), d.Bells())
 	}

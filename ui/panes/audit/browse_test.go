@@ -455,11 +455,8 @@ func TestOverlapDropsOnlyTheRepeats(t *testing.T) {
 // restarts the tail with it; of two changes made meanwhile only the one
 // the filter keeps arrives.
 func TestFollowKeepsTheFilters(t *testing.T) {
-	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
-	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
-	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Interval: 300 * time.Millisecond})}, 160, 40)
-	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
-	d.Key("7")
+	sess := wallClockSession(t)
+	d := openAuditTab(t, sess, audit.Settings{Interval: 300 * time.Millisecond}, 160, 40)
 	d.Until("the labels", func() bool { return strings.Contains(d.Screen(), "Tag Pushed") })
 	p := uitest.Pane[*audit.Pane](d, state.Audit)
 	d.Key("f")

@@ -10,8 +10,6 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/hubclient/hubsim"
 	saudit "github.com/hubtui/hubtui/state/audit"
-	"github.com/hubtui/hubtui/ui"
-	"github.com/hubtui/hubtui/ui/internal/uitest"
 	"github.com/hubtui/hubtui/ui/panes/audit"
 )
 
@@ -36,13 +34,9 @@ func rulesHits(screen, rule string) int {
 // patterns.
 func TestRulesPageCountsHits(t *testing.T) {
 	ctx := context.Background()
-	_, url := uitest.StartSim(t, hubsim.Options{Clock: hubsim.RealClock{}})
-	sess := uitest.Session(t, url, "demo", "demo", hubclient.WithClock(time.Now))
+	sess := wallClockSession(t)
 	watch := saudit.NewWatch(saudit.DefaultRules())
-	d := uitest.New(t, ui.Options{Session: sess, Now: time.Now, Panes: ui.RegistryWith(audit.Settings{Watch: watch})}, 160, 40)
-	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
-	d.Key("7")
-	d.Until("the log", func() bool { return strings.Contains(d.Screen(), " events held") })
+	d := openAuditTab(t, sess, audit.Settings{Watch: watch}, 160, 40)
 	d.Key("f")
 	d.Until("following", func() bool { return strings.Contains(d.Screen(), "following every") })
 
