@@ -282,3 +282,23 @@ func TestLivePanesTakeTheirEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestReloadLeftUnfinishedIsMadeOnReturn: a background reload still
+// running when the pane is left is not forgotten: coming back makes it,
+// so a change made meanwhile shows without r.
+func TestReloadLeftUnfinishedIsMadeOnReturn(t *testing.T) {
+	d := demoDriver(t)
+	p := repoPane(d)
+	pending := p.Reload(d.App.TopEnv()) // under way; its answer never comes
+	if pending == nil || !p.Busy() {
+		t.Fatal("no background reload started")
+	}
+	d.Key("3") // away before it ends
+	d.Until("teams", func() bool { return strings.Contains(d.Screen(), " teams · loaded") })
+	c := d.App.Session().Client
+	if _, _, err := c.Repos.Create(context.Background(), hubsim.DemoOrg, &hubclient.RepositoryCreateRequest{Name: "aaa-owed"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Key("1")
+	d.Until("the repository made while away", func() bool { return slices.Contains(reposHeld(d), "aaa-owed") })
+}

@@ -49,6 +49,7 @@ type List[T any] struct {
 	dirty  bool   // items changed while it ran
 	follow string // id of the item the cursor stays on once the new order lands
 	again  bool   // a reload was asked for while a load ran: it follows that load
+	owed   bool   // a reload was asked for and the pane was left before it ended: the next Ensure makes it
 	// aside is a reload running in the background: its pages go here, and
 	// take the place of the rows on screen once it is done.
 	aside  *state.Collection[T]
@@ -113,7 +114,7 @@ func (l *List[T]) clean() {
 	l.want = state.Spec{SortCol: -1}
 	l.markRule = ""
 	l.rows, l.shown, l.server = state.Rows{}, nil, true
-	l.dbusy, l.dirty, l.follow, l.again = false, false, "", false
+	l.dbusy, l.dirty, l.follow, l.again, l.owed = false, false, "", false, false
 	l.tbl.ClearMarks()
 	l.tbl.SetCursor(0)
 	l.bind()
@@ -347,6 +348,7 @@ func resume[T any](coll *state.Collection[T], fetch hubclient.PageFunc[T]) hubcl
 
 // Leave cancels the running load; what it loaded stays for the next visit.
 func (l *List[T]) Leave() {
+	l.owed = l.owed || l.again || l.aside != nil
 	l.again, l.aside = false, nil
 	if l.cancel != nil {
 		l.cancel()
@@ -356,13 +358,20 @@ func (l *List[T]) Leave() {
 }
 
 // Ensure loads the list when it has never loaded, was left mid-load, or
-// failed with nothing to show.
+// failed with nothing to show, and makes the reload that was owed when the
+// pane was left before one ended.
 func (l *List[T]) Ensure(env pane.Env) tea.Cmd {
 	if l.scope == "" {
 		return nil
 	}
+	owed := l.owed
+	l.owed = false
 	if l.coll.Status == state.Idle || l.coll.Status == state.Failed && len(l.coll.Items) == 0 {
+		l.again = owed // a resumed load keeps the pages held: read them afresh after it
 		return l.Load(env)
+	}
+	if owed {
+		return l.Reload(env)
 	}
 	return nil
 }
