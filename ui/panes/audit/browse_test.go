@@ -429,24 +429,27 @@ func TestLocalFilterOverTheEventsHeld(t *testing.T) {
 	}
 }
 
-// TestOverlapDropsOnlyTheRepeats: the boundary of two pages read back.
-func TestOverlapDropsOnlyTheRepeats(t *testing.T) {
-	ev := func(n int) hubclient.AuditLog {
-		return hubclient.AuditLog{Action: "repo.tag.push", Name: fmt.Sprint(n), Timestamp: time.Unix(int64(n), 0)}
+// TestOlderPagesTakeOffTheHeldAsAMultiset: a page read back from the
+// window ending with the oldest second held starts with that second's
+// events; the held ones are taken off as a multiset, so of two
+// identical-looking events one held and one not, the other one is new.
+func TestOlderPagesTakeOffTheHeldAsAMultiset(t *testing.T) {
+	at := func(sec int64, name string) hubclient.AuditLog {
+		return hubclient.AuditLog{Action: "repo.tag.push", Name: name, Timestamp: time.Unix(sec, 0)}
 	}
-	held := []hubclient.AuditLog{ev(3), ev(4), ev(5)} // oldest first
+	s := time.Unix(3, 0).UTC()
+	a, b := at(3, "a"), at(3, "b")
 	for _, c := range []struct {
-		page []hubclient.AuditLog // newest first
-		want int
+		held, page, want []hubclient.AuditLog // page newest first
 	}{
-		{[]hubclient.AuditLog{ev(2), ev(1)}, 0},
-		{[]hubclient.AuditLog{ev(3), ev(2)}, 1},
-		{[]hubclient.AuditLog{ev(4), ev(3), ev(2)}, 2},
-		{[]hubclient.AuditLog{ev(5), ev(4), ev(3)}, 3},
-		{[]hubclient.AuditLog{ev(4), ev(2)}, 0}, // not a shift of the window
+		{nil, []hubclient.AuditLog{at(2, "x"), at(1, "y")}, []hubclient.AuditLog{at(2, "x"), at(1, "y")}},
+		{[]hubclient.AuditLog{a}, []hubclient.AuditLog{a, a, at(2, "x")}, []hubclient.AuditLog{a, at(2, "x")}}, // twins across the boundary
+		{[]hubclient.AuditLog{a, b}, []hubclient.AuditLog{b, a, at(2, "x")}, []hubclient.AuditLog{at(2, "x")}},
+		{[]hubclient.AuditLog{a}, []hubclient.AuditLog{at(4, "late"), a, b}, []hubclient.AuditLog{b}}, // newer than the window: not its
 	} {
-		if got := audit.Overlap(held, c.page); got != c.want {
-			t.Errorf("page %v: overlap %d, want %d", c.page, got, c.want)
+		got := audit.OlderNew(c.page, s, c.held)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("held %v, page %v: new %v, want %v", c.held, c.page, got, c.want)
 		}
 	}
 }
@@ -491,5 +494,52 @@ func TestFollowKeepsTheFilters(t *testing.T) {
 		if e.Action != "repo.update_description" {
 			t.Fatalf("the tail delivered a %s event under the action filter", e.Action)
 		}
+	}
+}
+
+// TestScrollingBackKeepsTwinsOfOneSecond: 250 identical-looking events of
+// one second, more than two pages of them, are read back each once: none
+// taken for a repeat at a page boundary, none read twice.
+func TestScrollingBackKeepsTwinsOfOneSecond(t *testing.T) {
+	clk := hubsim.NewFakeClock(uitest.FixedNow())
+	sim, url := uitest.StartSim(t, hubsim.Options{Clock: clk})
+	sess := uitest.Session(t, url, "demo", "demo")
+	clk.Advance(time.Hour) // after the dataset's events: one second of its own
+	for i := range 250 {   // two descriptions in turn: each one a change, all alike in the log
+		desc := fmt.Sprint("the same change, again: ", i%2)
+		if _, _, err := sess.Client.Repos.Update(context.Background(), hubsim.DemoOrg, "web", &hubclient.RepositoryUpdateRequest{Description: &desc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(time.Minute) // the second is long past: frozen
+	d := uitest.New(t, ui.Options{Session: sess, Now: clk.Now, Panes: ui.RegistryWith(audit.Settings{Buffer: 400})}, 160, 40)
+	d.Until("repositories", func() bool { return strings.Contains(d.Screen(), " repositories · loaded") })
+	d.Key("7")
+	d.Until("the log", func() bool { return strings.Contains(d.Screen(), "100 events held") })
+	p := uitest.Pane[*audit.Pane](d, state.Audit)
+	d.Until("the buffer full", func() bool {
+		if p.Busy() || strings.Contains(d.Screen(), "loading older") {
+			return false
+		}
+		if len(p.Held()) >= 400 {
+			return true
+		}
+		d.Key("G")
+		return false
+	})
+	want := newestFirst(sim.OrgAuditTail(hubsim.DemoOrg, 1<<20))[:400]
+	got := p.Held()
+	twins := 0
+	for i := range want {
+		if !same(got[i], want[i]) {
+			t.Fatalf("row %d is %s %s %s, the Hub's record has %s %s %s", i, got[i].Timestamp.UTC(), got[i].Action, got[i].Name,
+				want[i].Timestamp.UTC(), want[i].Action, want[i].Name)
+		}
+		if got[i].Key() == got[0].Key() {
+			twins++
+		}
+	}
+	if twins != 250 {
+		t.Fatalf("%d of the 250 twins held", twins)
 	}
 }

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"time"
+
 	"github.com/hubtui/hubtui/hubclient"
 	saudit "github.com/hubtui/hubtui/state/audit"
 )
@@ -26,11 +28,14 @@ func (p *Pane) Shown() []hubclient.AuditLog {
 // Hold pushes evs (oldest first) at the newest end, as the tail would.
 func (p *Pane) Hold(evs []hubclient.AuditLog) { p.pushNew(evs) }
 
-// Overlap is overlap over a ring holding held (oldest first).
-func Overlap(held, page []hubclient.AuditLog) int {
-	r := NewRingForTest(len(held) + len(page))
-	r.Push(held...)
-	return overlap(r, page)
+// OlderNew is olderNew: what of page, read from a window ending with
+// second s, is new when held holds the events of s already held.
+func OlderNew(page []hubclient.AuditLog, s time.Time, held []hubclient.AuditLog) []hubclient.AuditLog {
+	left := map[string]int{}
+	for _, e := range held {
+		left[e.Key()]++
+	}
+	return olderNew(page, s, left)
 }
 
 // NewRingForTest is a ring of capacity n.

@@ -14,14 +14,16 @@ import (
 	"github.com/hubtui/hubtui/ui/pane"
 )
 
-// Scrolling back: when the cursor nears the oldest event held, the next
-// older page is read and added at the ring's old end. The log is newest
-// first and moves down as events arrive, so every page after the first
-// asks for the same window end: the end of the second of the newest event
-// page 1 showed (or the time of asking, for an empty log). Page k of that
-// window stays page k whatever arrives later, except for events still
-// arriving in that one second, which push the window down by as many;
-// those repeats at the boundary are dropped.
+// Scrolling back: when the cursor nears the oldest event held, older
+// events are read and added at the ring's old end. The log has no id and
+// moves down as events arrive, so the read is anchored in time, as the
+// tail is: to the second S of the oldest event held, asking for the window
+// that ends with S. S is frozen (a later event is held, or it is long
+// past), so that window's pages never move. Its first events are those of
+// S, newest first: the ones held come first and are taken off as a
+// multiset (two identical-looking events of one second stay two), the
+// rest are new. A second with more than a page is read page by page; then
+// the next read anchors to the new oldest second.
 
 // olderPage is the size of every page read back; page 1 has the same size,
 // so that the pages line up.
@@ -37,25 +39,64 @@ type olderMsg struct {
 
 // back is the state of reading back.
 type back struct {
-	ready  bool      // page 1 is in: reading back may start
-	to     time.Time // the fixed end of the window the pages read
-	next   int       // the page to read next
-	end    bool      // the start of the log (as filtered) is held
-	gen    uint64    // the read in flight; 0: none
+	ready  bool           // page 1 is in: reading back may start
+	anchor time.Time      // S: the second the window read ends with; zero: anchor afresh
+	left   map[string]int // held events of S not yet met on the pages read, by Key
+	next   int            // the page of the anchored window to read next
+	end    bool           // the start of the log (as filtered) is held
+	gen    uint64         // the read in flight; 0: none
 	cancel context.CancelFunc
 }
 
 // startBack sets reading back up once page 1 (newest first) is in.
-func (p *Pane) startBack(page []hubclient.AuditLog, asked time.Time) {
+func (p *Pane) startBack(page []hubclient.AuditLog, _ time.Time) {
 	p.stopOlder()
-	p.back = back{ready: true, next: 2, end: len(page) < firstPage, to: asked}
-	if len(page) > 0 {
-		s := page[0].Timestamp.UTC().Truncate(time.Second)
-		p.back.to = s.Add(time.Second - time.Nanosecond)
+	p.back = back{ready: true, end: len(page) < firstPage}
+}
+
+// anchor points the read at the second of the oldest event held, with the
+// multiset of the events of that second held; false while that second may
+// still grow (every event held is of the newest second, not long past).
+func (p *Pane) anchor(now time.Time) bool {
+	if p.ring.Len() == 0 {
+		return false
 	}
-	if to := p.filter.to; !to.IsZero() && to.Before(p.back.to) {
-		p.back.to = to
+	s := second(p.ring.Oldest(0).Timestamp)
+	if !s.Before(second(p.ring.Newest(0).Timestamp)) && !end(s).Before(now.Add(-saudit.Settle)) {
+		return false
 	}
+	left := map[string]int{}
+	for i := 0; i < p.ring.Len() && second(p.ring.Oldest(i).Timestamp).Equal(s); i++ {
+		left[p.ring.Oldest(i).Key()]++
+	}
+	p.back.anchor, p.back.left, p.back.next = s, left, 1
+	return true
+}
+
+func second(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// end is the last instant of the second s.
+func end(s time.Time) time.Time { return s.Add(time.Second - time.Nanosecond) }
+
+// olderNew is what of page (newest first, read from a window ending with
+// second s) is not held yet: events of s are taken off left (the held ones
+// of s, a multiset, used up as they are met); events newer than s are not
+// the window's (a loose filter) and are dropped.
+func olderNew(page []hubclient.AuditLog, s time.Time, left map[string]int) []hubclient.AuditLog {
+	var out []hubclient.AuditLog
+	for _, e := range page {
+		switch es := second(e.Timestamp); {
+		case es.After(s):
+			continue
+		case es.Equal(s):
+			if k := e.Key(); left[k] > 0 {
+				left[k]--
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // stopOlder cancels the read in flight; its answer is dropped.
@@ -92,10 +133,13 @@ func (p *Pane) loadOlder(env pane.Env) tea.Cmd {
 	if c == nil || !p.back.ready || p.back.gen != 0 || p.back.end || p.bufferFull() {
 		return nil
 	}
+	if p.back.anchor.IsZero() && !p.anchor(env.Now()) {
+		return nil // the oldest second held may still grow: later
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.back.cancel, p.back.gen = cancel, env.NextGen()
 	gen, page, org := p.back.gen, p.back.next, p.org
-	opt := p.filter.options(page, olderPage, p.back.to)
+	opt := p.filter.options(page, olderPage, end(p.back.anchor))
 	return func() tea.Msg {
 		logs, _, err := c.Audit.List(ctx, org, opt)
 		return olderMsg{gen: gen, page: page, logs: logs, err: err}
@@ -119,42 +163,23 @@ func (p *Pane) gotOlder(env pane.Env, m olderMsg) {
 		return
 	}
 	env.Clear("load older audit")
-	p.back.next++
-	if len(m.logs) < olderPage {
+	full := len(m.logs) >= olderPage
+	if !full {
 		p.back.end = true
 	}
 	if p.ring.Evicted() > 0 {
 		return // the old end moved on while the page was read
 	}
-	logs := m.logs[overlap(p.ring, m.logs):]
+	logs := olderNew(m.logs, p.back.anchor, p.back.left)
+	if full && second(m.logs[len(m.logs)-1].Timestamp).Equal(p.back.anchor) {
+		p.back.next++ // the anchored second goes on past this page
+	} else {
+		p.back.anchor = time.Time{} // anchor afresh to the new oldest second
+	}
 	took := p.pushOld(logs)
 	for _, e := range logs[:took] { // through the watch rules, as page 1 went
 		p.observe(e)
 	}
-}
-
-// overlap is how many of page's first events repeat the oldest held, in
-// the same order: the window moved down by as many since the page before.
-func overlap(r *saudit.Ring, page []hubclient.AuditLog) int {
-	k := min(len(page), r.Len())
-	if k == 0 {
-		return 0
-	}
-	pk := make([]string, k)
-	ok := make([]string, k) // ok[j] is the key of the j-th oldest held
-	for j := range k {
-		pk[j], ok[j] = page[j].Key(), r.Oldest(j).Key()
-	}
-	for n := k; n > 0; n-- {
-		same := true
-		for j := 0; j < n && same; j++ {
-			same = pk[j] == ok[n-1-j]
-		}
-		if same {
-			return n
-		}
-	}
-	return 0
 }
 
 // backStatus is the status line's word on older events: while they load,
