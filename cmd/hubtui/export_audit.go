@@ -99,11 +99,15 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		cfg.From, cfg.To = from, to
 	}
 	if f.to != "" {
-		t, _, err := audit.ParseRange(f.to, now, time.Local)
+		if _, _, err := audit.ParseRange(f.to, now, time.Local); err != nil {
+			return usageError{fmt.Sprintf("--to %q: %v", sanitize.String(f.to), err)}
+		}
+		// As the end of a range: a day runs to its end, as in the pane.
+		_, to, err := audit.ParseRange(f.to+".."+f.to, now, time.Local)
 		if err != nil {
 			return usageError{fmt.Sprintf("--to %q: %v", sanitize.String(f.to), err)}
 		}
-		cfg.To = t
+		cfg.To = to
 	}
 	if !cfg.To.IsZero() && cfg.To.Before(cfg.From) {
 		return usageError{"the end (--to) comes before the start"}

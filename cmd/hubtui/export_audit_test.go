@@ -153,6 +153,7 @@ func TestExportAuditTimeFlags(t *testing.T) {
 		{auditFlags{since: "a while"}, "is not a time"},
 		{auditFlags{since: "yesterday", follow: true}, "a follow has no end"},
 		{auditFlags{from: "2026-12-02", to: "2026-12-01"}, "comes before the start"},
+		{auditFlags{from: "2026-12-02 10:00", to: "2026-12-02 09:00"}, "comes before the start"},
 		{auditFlags{from: "soon"}, "--from"},
 		{auditFlags{since: "7d", to: "later"}, "--to"},
 		{auditFlags{since: "7d", match: []string{"nope"}}, "no watch rule named"},
@@ -183,4 +184,30 @@ func auditSim(t *testing.T, opts hubsim.Options) (*hubsim.Server, *hubclient.Cli
 		t.Fatal(err)
 	}
 	return sim, c
+}
+
+// TestExportAuditToADayRunsToItsEnd: --to with a day ends at that day's
+// last instant, as a range in the Audit pane does.
+func TestExportAuditToADayRunsToItsEnd(t *testing.T) {
+	now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.Local)
+	sim, c := auditSim(t, hubsim.Options{Dataset: "demo", RateLimit: 6000, Clock: hubsim.NewFakeClock(now)})
+	var out bytes.Buffer
+	x := &exportRun{c: c, org: hubsim.DemoOrg, format: "jsonl", stdout: &out, stderr: io.Discard, start: time.Now()}
+	if err := exportAudit(context.Background(), x, auditFlags{from: "2026-11-01", to: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	day, next := time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local), time.Date(2026, 11, 2, 0, 0, 0, 0, time.Local)
+	want, late := 0, 0
+	for _, r := range sim.OrgAuditTail(hubsim.DemoOrg, 1<<30) {
+		if !r.Timestamp.Before(day) && r.Timestamp.Before(next) {
+			want++
+			if r.Timestamp.After(day.Add(12 * time.Hour)) {
+				late++
+			}
+		}
+	}
+	got := bytes.Count(out.Bytes(), []byte("\n"))
+	if want == 0 || late == 0 || got != want {
+		t.Fatalf("exported %d events of 2026-11-01, hubsim recorded %d (%d in its afternoon)", got, want, late)
+	}
 }

@@ -267,7 +267,7 @@ func (l *List[T]) Reload(env pane.Env) tea.Cmd {
 	}
 	l.again = false
 	c := env.Client()
-	if l.coll.Status != state.Loaded || c == nil {
+	if l.coll.Status != state.Loaded || c == nil || l.scope == "" {
 		l.KeepCursor()
 		return l.Load(env)
 	}

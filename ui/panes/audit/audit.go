@@ -144,8 +144,10 @@ func (p *Pane) Enter(env pane.Env) tea.Cmd {
 		p.stopOlder()
 		p.ring.Reset()
 		p.org, p.loaded, p.following, p.cursor, p.unseen = env.Org(), false, false, 0, 0
+		p.tail, p.pendingRun, p.paused = nil, nil, false
 		p.set.Watch.Reset()
 		clear(p.watched)
+		clear(p.arrived)
 		p.filter, p.query, p.matched, p.back, p.catErr = serverFilter{}, "", "", back{}, nil
 		p.qgen++
 		p.resetIndex()
@@ -294,6 +296,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		} else if p.cursor > 0 {
 			p.cursor += added // the view stays on the row it was on, unless at the top edge
 		}
+		p.cursor = max(0, min(p.cursor, p.shown()-1)) // rows the ring let go take the cursor's place
 		for k, at := range p.arrived {
 			if now.Sub(at) > highlightFor {
 				delete(p.arrived, k)

@@ -126,7 +126,7 @@ func (d *Detail) View(env pane.Env, w, h int) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		out = append(out, field(k, d.e.Data[k]))
+		out = append(out, field(text.Truncate(sanitize.String(k), 13), d.e.Data[k]))
 	}
 	if len(keys) == 0 {
 		out = append(out, "  "+th.Dim.Render("none"))

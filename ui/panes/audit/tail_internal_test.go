@@ -243,3 +243,24 @@ func TestStatusSaysHowFarBehindAndStopsWhenCaughtUp(t *testing.T) {
 		t.Fatalf("after the backlog: status %q with %d events held, want 605", s, p.ring.Len())
 	}
 }
+
+// TestCursorStaysOnARowWhenTheRingLetsGo: with the buffer full and the
+// cursor on the last row, new events push the oldest out; the cursor
+// stays on a row held (enter and y still have something to act on), also
+// while paused.
+func TestCursorStaysOnARowWhenTheRingLetsGo(t *testing.T) {
+	p, env, h := tailed(t, 10, 10)
+	p.Move(env, pane.ActBottom)
+	h.add(5)
+	h.poll(p, env)
+	if _, ok := p.Selected(); !ok || p.cursor != p.shown()-1 {
+		t.Fatalf("cursor %d of %d rows: nothing selected", p.cursor, p.shown())
+	}
+	press(t, p, env, ActPause)
+	p.Move(env, pane.ActBottom)
+	h.add(3)
+	h.poll(p, env)
+	if _, ok := p.Selected(); !ok || p.cursor >= p.shown() {
+		t.Fatalf("paused: cursor %d of %d rows: nothing selected", p.cursor, p.shown())
+	}
+}
