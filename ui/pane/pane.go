@@ -10,6 +10,7 @@ package pane
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -104,6 +105,15 @@ type Live interface {
 	// on screen stay until the new ones land, and the cursor stays on the
 	// item it was on.
 	Reload(env Env) tea.Cmd
+}
+
+// Touches reports whether one of evs is of one of actions (full names:
+// repo.create) and, when keep is not nil, keep accepts it: the usual body
+// of Live.Affected.
+func Touches(evs []hubclient.AuditLog, keep func(hubclient.AuditLog) bool, actions ...string) bool {
+	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool {
+		return slices.Contains(actions, e.Action) && (keep == nil || keep(e))
+	})
 }
 
 // LiveEvery is the shortest time between two reloads of a live pane: a

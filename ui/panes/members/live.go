@@ -1,8 +1,6 @@
 package members
 
 import (
-	"slices"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
@@ -12,17 +10,8 @@ import (
 // Affected reports a member added, removed or given another role, an
 // invite accepted, or a member's teams changed (the TEAMS column).
 func (p *Pane) Affected(_ pane.Env, evs []hubclient.AuditLog) bool {
-	if p.L.Scope() == "" {
-		return false
-	}
-	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool {
-		switch e.Action {
-		case "org.member.add", "org.member.remove", "org.member.role.change", "org.invite.accept",
-			"org.team.member.add", "org.team.member.remove", "org.team.delete":
-			return true
-		}
-		return false
-	})
+	return p.L.Scope() != "" && pane.Touches(evs, nil, "org.member.add", "org.member.remove", "org.member.role.change",
+		"org.invite.accept", "org.team.member.add", "org.team.member.remove", "org.team.delete")
 }
 
 // Reload lists the members again (the org's other filtered lists load

@@ -1,7 +1,6 @@
 package repos
 
 import (
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,13 +16,8 @@ func (p *Pane) Affected(_ pane.Env, evs []hubclient.AuditLog) bool {
 		return false
 	}
 	ns := p.L.Scope() + "/"
-	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool {
-		switch e.Action {
-		case "repo.create", "repo.delete", "repo.change_privacy", "repo.update", "repo.update_description":
-			return strings.HasPrefix(e.Name, ns)
-		}
-		return false
-	})
+	return pane.Touches(evs, func(e hubclient.AuditLog) bool { return strings.HasPrefix(e.Name, ns) },
+		"repo.create", "repo.delete", "repo.change_privacy", "repo.update", "repo.update_description")
 }
 
 // Reload lists the repositories again, the cursor staying on its own.

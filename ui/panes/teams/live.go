@@ -1,8 +1,6 @@
 package teams
 
 import (
-	"slices"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hubtui/hubtui/hubclient"
@@ -12,16 +10,8 @@ import (
 // Affected reports a team created, changed or deleted, or a team's
 // members changed (the MEMBERS column).
 func (p *Pane) Affected(_ pane.Env, evs []hubclient.AuditLog) bool {
-	if p.L.Scope() == "" {
-		return false
-	}
-	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool {
-		switch e.Action {
-		case "org.team.create", "org.team.update", "org.team.delete", "org.team.member.add", "org.team.member.remove":
-			return true
-		}
-		return false
-	})
+	return p.L.Scope() != "" && pane.Touches(evs, nil, "org.team.create", "org.team.update", "org.team.delete",
+		"org.team.member.add", "org.team.member.remove")
 }
 
 // Reload lists the teams again, the cursor staying on its team.
@@ -29,13 +19,8 @@ func (p *Pane) Reload(env pane.Env) tea.Cmd { return p.L.Reload(env) }
 
 // Affected reports a member added to or removed from the team shown.
 func (d *Detail) Affected(_ pane.Env, evs []hubclient.AuditLog) bool {
-	return slices.ContainsFunc(evs, func(e hubclient.AuditLog) bool {
-		switch e.Action {
-		case "org.team.member.add", "org.team.member.remove":
-			return e.Data["team"] == d.team.Name
-		}
-		return false
-	})
+	return pane.Touches(evs, func(e hubclient.AuditLog) bool { return e.Data["team"] == d.team.Name },
+		"org.team.member.add", "org.team.member.remove")
 }
 
 // Reload lists the team's members again, the cursor staying on its member.
