@@ -106,8 +106,19 @@ func runExport(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if ex.flags != nil {
 		check = ex.flags(fs)
 	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: hubtui export %s [--format csv|json|jsonl]\n\nflags:\n", ex.usage)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return usageError{} // the flag package has said what is wrong
+	}
+	if f.help {
+		fs.Usage()
+		return nil
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("export %s: unexpected %q\nusage: hubtui export %s", args[0], sanitize.String(fs.Arg(0)), ex.usage)}

@@ -145,13 +145,13 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 		if wait := time.Until(at); wait > 0 {
 			select {
 			case <-ctx.Done():
-				return w.Flush() // interrupted: what was delivered is written and recorded
+				return stopped(x, w, tail, written, f.checkpoint) // interrupted: what was delivered is written and recorded
 			case <-time.After(wait):
 			}
 		}
 		logs, resp, err := x.c.Audit.List(ctx, x.org, q.Options())
 		if ctx.Err() != nil {
-			return w.Flush()
+			return stopped(x, w, tail, written, f.checkpoint)
 		}
 		if resp != nil {
 			tail.ObserveRate(resp.Rate)
@@ -185,6 +185,20 @@ func exportAudit(ctx context.Context, x *exportRun, f auditFlags) error {
 	}
 	x.step("")
 	x.done("export: %d events of %s", written, sanitize.String(x.org))
+	return w.Flush()
+}
+
+// stopped ends an interrupted export: what was delivered is flushed, and
+// stderr says how far it got (events newer than that were not read yet).
+func stopped(x *exportRun, w *safeout.AuditWriter, tail *audit.Tail, written int, checkpoint string) error {
+	x.step("")
+	at := tail.Status().Watermark
+	how := "a new run with --since or --from goes on from there"
+	if checkpoint != "" {
+		how = "a new run with --checkpoint " + checkpoint + " goes on from there, with nothing lost or repeated"
+	}
+	fmt.Fprintf(x.stderr, "export: interrupted after %d events of %s; every event before %s is written; %s\n",
+		written, sanitize.String(x.org), at.UTC().Format(time.RFC3339), sanitize.String(how))
 	return w.Flush()
 }
 

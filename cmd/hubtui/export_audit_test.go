@@ -27,9 +27,11 @@ func TestExportAuditFollowResumesFromItsCheckpoint(t *testing.T) {
 	sim, c := auditSim(t, hubsim.Options{Dataset: "demo", RateLimit: 6000, Activity: 100})
 	start := time.Now().UTC().Truncate(time.Second)
 	cp := filepath.Join(t.TempDir(), "audit.checkpoint")
+	var said bytes.Buffer
 	run := func(ctx context.Context, follow bool) []byte {
 		var out bytes.Buffer
-		x := &exportRun{c: c, org: hubsim.DemoOrg, format: "jsonl", stdout: &out, stderr: io.Discard, start: time.Now()}
+		said.Reset()
+		x := &exportRun{c: c, org: hubsim.DemoOrg, format: "jsonl", stdout: &out, stderr: &said, start: time.Now()}
 		f := auditFlags{from: start.Format(time.RFC3339), follow: follow, checkpoint: cp, pollFloor: 200 * time.Millisecond}
 		if err := exportAudit(ctx, x, f); err != nil {
 			t.Fatal(err)
@@ -39,6 +41,9 @@ func TestExportAuditFollowResumesFromItsCheckpoint(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	first := run(ctx, true) // interrupted: as SIGINT would
 	cancel()
+	if !strings.Contains(said.String(), "export: interrupted after ") || !strings.Contains(said.String(), "--checkpoint "+cp) {
+		t.Errorf("the interrupted export does not say how far it got: %q", said.String())
+	}
 	time.Sleep(time.Second) // events arrive while nobody follows
 	sim.Close()             // the activity stops
 	time.Sleep(200 * time.Millisecond)

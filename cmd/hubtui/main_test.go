@@ -43,6 +43,7 @@ func TestExitCodes(t *testing.T) {
 		want string
 	}{
 		{[]string{"--version"}, 0, "hubtui " + hubclient.Version},
+		{[]string{"export", "audit", "--help"}, 0, "usage: hubtui export audit --org ORG"},
 		{[]string{"--no-such-flag"}, 2, "flag provided but not defined: -no-such-flag"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"--config", bad}, 2, bad + ":2:"},

@@ -10,7 +10,7 @@ import (
 
 // ParseRange reads a time range for the log's from/to filters, as typed in
 // the Audit pane: a span back from now ("-24h", "24h", "90m", "7d", "2w"),
-// a day ("today", "yesterday", "monday", "since monday"), an absolute time
+// a day ("today", "yesterday", "tomorrow", "monday", "since monday"), an absolute time
 // ("2026-12-01", "2026-12-01 10:00", RFC 3339), or two of those joined by
 // ".." or " to " ("2026-12-01..2026-12-02", "-7d to -1d"). A range's end
 // given as a day runs to the end of that day. Names of days and times
@@ -77,6 +77,8 @@ func parseWhen(s string, now time.Time, loc *time.Location) (at, end time.Time, 
 		return day(local)
 	case "yesterday":
 		return day(local.AddDate(0, 0, -1))
+	case "tomorrow": // the end of a range that runs to the end of today
+		return day(local.AddDate(0, 0, 1))
 	}
 	for wd := time.Sunday; wd <= time.Saturday; wd++ {
 		name := strings.ToLower(wd.String())

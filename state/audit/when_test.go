@@ -32,6 +32,7 @@ func TestParseRange(t *testing.T) {
 		{"2026-12-01 to 2026-12-01 12:00", day(2026, 12, 1), time.Date(2026, 12, 1, 12, 0, 0, 0, loc)},
 		{"-7d to -1d", now.AddDate(0, 0, -7), now.AddDate(0, 0, -1)},
 		{"monday..now", day(2026, 11, 30), time.Time{}},
+		{"yesterday..tomorrow", day(2026, 12, 2), endOf(day(2026, 12, 4))},
 	} {
 		from, to, err := ParseRange(c.in, now, loc)
 		if err != nil {
@@ -42,7 +43,7 @@ func TestParseRange(t *testing.T) {
 			t.Errorf("%q = %v .. %v, want %v .. %v", c.in, from, to, c.from, c.to)
 		}
 	}
-	for _, bad := range []string{"", "soon", "2026-13-01", "-1x", "1d..", "2026-12-02..2026-12-01", "..", "d", "-"} {
+	for _, bad := range []string{"", "soon", "2026-13-01", "-1x", "1d..", "2026-12-02..2026-12-01", "..", "d", "-", "tomorrow..yesterday"} {
 		if _, _, err := ParseRange(bad, now, loc); err == nil && bad != "1d.." {
 			t.Errorf("%q: no error", bad)
 		}

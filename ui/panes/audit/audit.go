@@ -16,6 +16,7 @@ import (
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
 	saudit "github.com/hubtui/hubtui/state/audit"
+	"github.com/hubtui/hubtui/ui/dialog"
 	"github.com/hubtui/hubtui/ui/pane"
 	"github.com/hubtui/hubtui/ui/sanitize"
 	"github.com/hubtui/hubtui/ui/text"
@@ -394,8 +395,8 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 				}
 				return p.poll(env)
 			}},
-		{Action: ActPause, Keys: []string{"space"}, Help: pauseHelp, Short: "pause", Group: pane.GroupGeneral,
-			Disabled: map[bool]string{true: "", false: "not following (f follows)"}[p.following], Run: func() tea.Cmd {
+		{Action: ActPause, Keys: []string{"space"}, Help: pauseHelp, Short: map[bool]string{true: "resume", false: "pause"}[p.paused], Group: pane.GroupGeneral,
+			Disabled: map[bool]string{true: "", false: "not following: f follows"}[p.following], Run: func() tea.Cmd {
 				p.paused = !p.paused
 				if !p.paused {
 					p.unseen, p.cursor = 0, 0
@@ -406,8 +407,17 @@ func (p *Pane) Bindings(env pane.Env) []pane.Binding {
 			Run: func() tea.Cmd { p.utc = !p.utc; return nil }},
 		{Action: pane.ActRefresh, Keys: []string{"r"}, Help: "load the newest page again", Short: "refresh", Group: pane.GroupGeneral,
 			Run: func() tea.Cmd {
-				p.following = false
-				return p.refilterServer(env) // the same filters, from page 1
+				reload := func() tea.Cmd {
+					p.following = false
+					return p.refilterServer(env) // the same filters, from page 1
+				}
+				if p.ring.Len() <= firstPage && !p.following {
+					return reload() // nothing is lost that the first page does not bring back
+				}
+				env.Ask(dialog.NewConfirm("Load the newest page again?",
+					fmt.Sprintf("The %d events held go (older pages can be read back with G), the follow stops and the watch rules' hits start again.", p.ring.Len()),
+					reload))
+				return nil
 			}},
 		p.saveBinding(env), // save.go
 	}
@@ -422,7 +432,7 @@ func (p *Pane) Status(env pane.Env) string {
 	case p.err != nil:
 		return "audit log not loaded; " + env.Key(pane.ActRefresh) + " retries"
 	}
-	s := fmt.Sprintf("%d events held", p.ring.Len())
+	s := fmt.Sprintf("%d %s held", p.ring.Len(), plural(p.ring.Len(), "event", "events"))
 	if p.matched != "" {
 		s = fmt.Sprintf("%d of %d events held match", p.shown(), p.ring.Len())
 	}
@@ -434,9 +444,15 @@ func (p *Pane) Status(env pane.Env) string {
 	}
 	if p.following && p.tail != nil {
 		st := p.tail.Status()
-		s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
 		if st.Behind && st.Lag >= behindShown {
-			s += fmt.Sprintf(" · falling behind by %s (~%d events)", st.Lag.Round(time.Second), st.BehindEvents)
+			share := p.set.Share
+			if share <= 0 {
+				share = saudit.DefaultShare
+			}
+			s += fmt.Sprintf(" · following, falling behind by %s (~%d events): reading as fast as %.0f %% of the rate budget allows (audit.share)",
+				st.Lag.Round(time.Second), st.BehindEvents, share*100)
+		} else {
+			s += fmt.Sprintf(" · following every %s", st.Interval.Round(100*time.Millisecond))
 		}
 		if p.paused {
 			s += fmt.Sprintf(" · paused, %d new", p.unseen)

@@ -166,8 +166,8 @@ func TestServerFiltersReachTheHubAndEscClearsThemOneAtATime(t *testing.T) {
 		t.Fatalf("the test wants an actor with a page of pushes or less, %s has %d", actor, len(theirs))
 	}
 	sameLog(t, "action and actor", b.p.Held(), theirs)
-	if !strings.Contains(b.d.Screen(), "start of the log") {
-		t.Errorf("a short page does not say it is the start of the log:\n%s", b.d.Screen())
+	if !strings.Contains(b.d.Screen(), "no older events match the filters") {
+		t.Errorf("a short page does not say no older events match:\n%s", b.d.Screen())
 	}
 
 	// A bad range: the box stays with the text and says what is wrong.
@@ -342,9 +342,9 @@ func TestScrollingBackToTheStartOfAFilteredLog(t *testing.T) {
 	if len(want) <= 2*100 {
 		t.Fatalf("the test wants more than two pages of tag deletions, the record has %d", len(want))
 	}
-	b.d.Until("the start of the log", func() bool {
+	b.d.Until("the start of the filtered log", func() bool {
 		s := b.d.Screen()
-		if strings.Contains(s, "start of the log") {
+		if strings.Contains(s, "no older events match the filters") {
 			return true
 		}
 		if !strings.Contains(s, "loading older") {

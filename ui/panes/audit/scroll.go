@@ -193,6 +193,9 @@ func (p *Pane) backStatus(env pane.Env) string {
 	case p.shown()-p.cursor > max(p.height, 10):
 		return "" // far from the end: the count of those that left memory says enough
 	case p.back.end:
+		if p.filter.active() {
+			return " · no older events match the filters"
+		}
 		return " · start of the log"
 	case p.bufferFull():
 		return fmt.Sprintf(" · older events not loaded: the buffer holds %d", p.ring.Cap())

@@ -24,6 +24,7 @@ type modelEnv struct {
 	cache *state.Cache
 	gen   uint64
 	bells int
+	asked []dialog.Dialog
 }
 
 func newModelEnv() *modelEnv {
@@ -46,7 +47,7 @@ func (e *modelEnv) Key(action string) string                       { return acti
 func (e *modelEnv) Say(string)                                     {}
 func (e *modelEnv) Fail(string, error)                             {}
 func (e *modelEnv) Clear(string)                                   {}
-func (e *modelEnv) Ask(dialog.Dialog)                              {}
+func (e *modelEnv) Ask(d dialog.Dialog)                            { e.asked = append(e.asked, d) }
 func (e *modelEnv) Mutate(pane.Change)                             {}
 func (e *modelEnv) MutateEach(pane.Bulk)                           {}
 func (e *modelEnv) Open(state.Kind, string)                        {}
@@ -262,5 +263,17 @@ func TestCursorStaysOnARowWhenTheRingLetsGo(t *testing.T) {
 	h.poll(p, env)
 	if _, ok := p.Selected(); !ok || p.cursor >= p.shown() {
 		t.Fatalf("paused: cursor %d of %d rows: nothing selected", p.cursor, p.shown())
+	}
+}
+
+// TestRefreshAsksBeforeDroppingTheFollow: r while following (or holding
+// more than the first page) asks first, and nothing is dropped until yes.
+func TestRefreshAsksBeforeDroppingTheFollow(t *testing.T) {
+	p, env, h := tailed(t, 1000, 5)
+	h.add(3)
+	h.poll(p, env)
+	press(t, p, env, pane.ActRefresh)
+	if len(env.asked) != 1 || !p.following || p.ring.Len() != 8 {
+		t.Fatalf("r asked %d times; following %v with %d events held", len(env.asked), p.following, p.ring.Len())
 	}
 }
