@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hubtui/hubtui/hubclient"
 	"github.com/hubtui/hubtui/state"
@@ -110,23 +111,43 @@ func (d *Detail) Status(pane.Env) string { return d.e.Timestamp.UTC().Format(tim
 // View draws every field.
 func (d *Detail) View(env pane.Env, w, h int) string {
 	th := env.Theme()
+	width := max(10, w-17)
 	field := func(l, v string) string {
-		return th.Label.Render(fmt.Sprintf("  %-13s", l)) + text.Truncate(sanitize.String(v), max(10, w-17))
+		return th.Label.Render(fmt.Sprintf("  %-13s", l)) + text.Truncate(sanitize.String(v), width)
+	}
+	// wrapped is a field whose value runs on over lines of its own (a
+	// description, a digest) rather than being cut.
+	wrapped := func(l, v string) []string {
+		var lines []string
+		for _, line := range strings.Split(text.Wrap(sanitize.String(v), width, ""), "\n") {
+			for ansi.StringWidth(line) > width { // a word longer than the line: cut it over lines
+				head := ansi.Truncate(line, width, "")
+				lines, line = append(lines, head), line[len(head):]
+			}
+			lines = append(lines, line)
+		}
+		out := make([]string, len(lines))
+		for i, line := range lines {
+			out[i] = strings.Repeat(" ", 15) + line
+		}
+		out[0] = th.Label.Render(fmt.Sprintf("  %-13s", l)) + lines[0]
+		return out
 	}
 	at := d.e.Timestamp.Local().Format("2006-01-02 15:04:05 MST")
 	if d.utc {
 		at = d.e.Timestamp.UTC().Format(time.RFC3339)
 	}
 	out := []string{"", "  " + th.Title.Render(sanitize.String(d.e.Action)), "",
-		field("Action", d.e.Action+labelled(d.label, d.e.Action)), field("Time", at), field("Actor", d.e.Actor), field("Object", d.e.Name), field("Account", d.e.Account),
-		field("Description", d.e.ActionDescription), "", "  " + th.Title.Render("Data")}
+		field("Action", d.e.Action+labelled(d.label, d.e.Action)), field("Time", at), field("Actor", d.e.Actor), field("Object", d.e.Name), field("Account", d.e.Account)}
+	out = append(out, wrapped("Description", d.e.ActionDescription)...)
+	out = append(out, "", "  "+th.Title.Render("Data"))
 	keys := make([]string, 0, len(d.e.Data))
 	for k := range d.e.Data {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		out = append(out, field(text.Truncate(sanitize.String(k), 13), d.e.Data[k]))
+		out = append(out, wrapped(text.Truncate(sanitize.String(k), 13), d.e.Data[k])...)
 	}
 	if len(keys) == 0 {
 		out = append(out, "  "+th.Dim.Render("none"))

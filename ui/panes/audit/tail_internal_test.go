@@ -277,3 +277,26 @@ func TestRefreshAsksBeforeDroppingTheFollow(t *testing.T) {
 		t.Fatalf("r asked %d times; following %v with %d events held", len(env.asked), p.following, p.ring.Len())
 	}
 }
+
+// TestDetailWrapsALongDescription: the description and data values run on
+// over lines of their own rather than being cut.
+func TestDetailWrapsALongDescription(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("0123456789abcdef", 4)
+	e := hubclient.AuditLog{Action: "repo.tag.push", Name: "acme/web", Actor: "demo", Timestamp: time.Now(),
+		ActionDescription: "pushed the tag v1.2.3 with the digest " + digest + " to the repository acme/web", Data: map[string]string{"tag": "v1.2.3"}}
+	out := ansi.Strip((&Detail{e: e}).View(newModelEnv(), 60, 30))
+	flat := strings.Join(strings.Fields(out), " ")
+	if !strings.Contains(strings.Join(strings.Fields(out), ""), digest) {
+		t.Errorf("the digest is cut:\n%s", out)
+	}
+	for _, want := range []string{"to the repository acme/web", "v1.2.3"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the detail lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if ansi.StringWidth(l) > 60 {
+			t.Errorf("line wider than 60 cells: %q", l)
+		}
+	}
+}
