@@ -121,10 +121,9 @@ func (p *Pane) Selected() (string, bool) {
 }
 
 type pageMsg struct {
-	gen   uint64
-	logs  []hubclient.AuditLog
-	err   error
-	asked time.Time
+	gen  uint64
+	logs []hubclient.AuditLog
+	err  error
 }
 
 type tickMsg struct{ gen uint64 }
@@ -192,10 +191,10 @@ func (p *Pane) load(env pane.Env) tea.Cmd {
 	p.gen = env.NextGen()
 	p.stopOlder()
 	p.back = back{}
-	gen, org, opt, asked := p.gen, p.org, p.filter.options(1, firstPage, time.Time{}), env.Now()
+	gen, org, opt := p.gen, p.org, p.filter.options(1, firstPage, time.Time{})
 	return func() tea.Msg {
 		logs, _, err := c.Audit.List(ctx, org, opt)
-		return pageMsg{gen: gen, logs: logs, err: err, asked: asked}
+		return pageMsg{gen: gen, logs: logs, err: err}
 	}
 }
 
@@ -244,7 +243,7 @@ func (p *Pane) Update(env pane.Env, msg tea.Msg) tea.Cmd {
 		for _, e := range oldest {
 			p.observe(e)
 		}
-		p.startBack(m.logs, m.asked)
+		p.startBack(m.logs)
 		p.tail = saudit.New(saudit.Config{Org: p.org, Interval: p.set.Interval, Share: p.set.Share,
 			Filter: p.filter.f, To: p.filter.to}, time.Now())
 		p.tail.Seed(m.logs)

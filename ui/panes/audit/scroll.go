@@ -49,7 +49,7 @@ type back struct {
 }
 
 // startBack sets reading back up once page 1 (newest first) is in.
-func (p *Pane) startBack(page []hubclient.AuditLog, _ time.Time) {
+func (p *Pane) startBack(page []hubclient.AuditLog) {
 	p.stopOlder()
 	p.back = back{ready: true, end: len(page) < firstPage}
 }
